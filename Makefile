@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
+# Silence Material's notice about MkDocs 2 (we pin mkdocs<2).
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve build test lint clean
 

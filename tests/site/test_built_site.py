@@ -1,0 +1,73 @@
+"""The built site: strict build without warnings, no known errors, nothing fetched from elsewhere."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.site.pages import ROOT
+
+# Wrong names and facts from the raw notes; none may reach a reader.
+KNOWN_ERRORS = [
+    "from azure.ai.ml. import",
+    "AccountKeyCredentials",
+    "SasTokenCredentials",
+    "use_label_encoder",
+    "azureml-flow",
+    "python=3.8",
+    "sklearn-0.24",
+    "ubuntu18.04",
+    "Computer Operator",
+    "RSpark",
+    "archived experiment",
+    "data-store-decision-tree.svg",
+]
+# Tags that make the browser fetch something (a canonical link is only a name, not a fetch).
+FETCHING_TAG = re.compile(r"<(?:script|img|iframe|source|link)\b[^>]*>")
+REMOTE = re.compile(r"""\b(?:src|href)=["']https?://""")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr, build.stderr
+    return out
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_section_and_chapter_is_built(site):
+    built = {p.parent.relative_to(site).as_posix() for p in html_pages(site)}
+    sources = [p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").glob("0*/*.md")]
+    expected = {(s.parent if s.name == "index" else s).as_posix() for s in sources}
+    assert len(expected) == 30 and expected <= built
+
+
+def test_no_known_error_from_the_raw_notes_reaches_the_site(site):
+    found = [
+        f"{page.relative_to(site)}: {error}"
+        for page in [*html_pages(site), site / "search" / "search_index.json"]
+        for error in KNOWN_ERRORS
+        if error.lower() in page.read_text(encoding="utf-8").lower()
+    ]
+    assert found == []
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    loads = [
+        f"{page.relative_to(site)}: {tag}"
+        for page in html_pages(site)
+        for tag in FETCHING_TAG.findall(page.read_text(encoding="utf-8"))
+        if REMOTE.search(tag) and 'rel="canonical"' not in tag
+    ]
+    assert loads == []

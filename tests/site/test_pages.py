@@ -1,0 +1,58 @@
+"""Rules every page follows: code comes from snippets/, chapters are complete."""
+
+import re
+
+import pytest
+import yaml
+
+from tests.site.pages import DOCS, fenced_blocks, front_matter, is_typed_code, pages, word_count
+
+CHAPTERS = sorted(p for p in DOCS.glob("0[1-7]-*/[0-2][0-9]-*.md"))
+WRITTEN_CHAPTERS = [p for p in CHAPTERS if int(p.name[:2]) <= 12]
+
+
+def chapter_id(page):
+    return page.stem
+
+
+def test_every_code_block_is_an_include():
+    typed = [block.where for page in pages() for block in fenced_blocks(page) if is_typed_code(block)]
+    assert typed == [], f"code typed into pages instead of included from snippets/: {typed}"
+
+
+def test_site_has_seven_sections_and_23_chapters():
+    sections = sorted(p.parent.name for p in DOCS.glob("0[1-7]-*/index.md"))
+    assert len(sections) == 7, sections
+    assert [int(p.name[:2]) for p in CHAPTERS] == list(range(1, 24))
+
+
+@pytest.mark.parametrize("page", pages(), ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_page_has_a_description_and_one_title(page):
+    meta = yaml.safe_load(front_matter(page)) or {}
+    assert len(meta.get("description", "")) >= 40, f"{page}: add a one-sentence description in front matter"
+    assert "TODO" not in page.read_text(encoding="utf-8"), f"{page} still has a TODO"
+    titles = [line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# ")]
+    assert len(titles) == 1, f"{page}: expected exactly one H1, found {titles}"
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=chapter_id)
+def test_chapter_title_names_its_number(page):
+    number = int(page.name[:2])
+    assert re.search(rf"^# Chapter {number}\. \S", page.read_text(encoding="utf-8"), re.M), page
+
+
+@pytest.mark.parametrize("page", WRITTEN_CHAPTERS, ids=chapter_id)
+def test_written_chapter_has_500_words_and_exam_key_points(page):
+    assert word_count(page) >= 500, f"{page}: {word_count(page)} words of prose"
+    headings = re.findall(r"^## (.+)$", page.read_text(encoding="utf-8"), re.M)
+    assert headings and headings[-1] == "Key points for the exam", f"{page}: last H2 is {headings[-1:]}"
+
+
+def test_the_typed_code_rule_names_page_and_line(tmp_path, monkeypatch):
+    monkeypatch.setattr("tests.site.pages.ROOT", tmp_path)
+    page = tmp_path / "page.md"
+    page.write_text(
+        '# T\n\n```python\n--8<-- "a/b.py:part"\n```\n\n```mermaid\ngraph LR\n```\n\n```python\nprint(1)\n```\n'
+    )
+    typed = [block.where for block in fenced_blocks(page) if is_typed_code(block)]
+    assert typed == ["page.md:11"]

@@ -1,0 +1,49 @@
+"""Checks that run the project's tools: lint, shell, workflows, and the network switch."""
+
+import json
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_socket import SocketBlockedError
+
+from tests.site.pages import ROOT, SNIPPETS
+
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+SHELL_SNIPPETS = sorted(SNIPPETS.rglob("*.sh"))
+
+
+def run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_is_clean_on_snippets_and_tests():
+    result = run(str(BIN / "ruff"), "check", "--no-cache", "snippets", "tests", "hooks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("script", SHELL_SNIPPETS, ids=lambda p: str(p.relative_to(SNIPPETS)))
+def test_shell_snippet_is_shellcheck_clean_and_its_files_exist(script):
+    result = run(str(BIN / "shellcheck"), "--shell=bash", str(script))
+    assert result.returncode == 0, result.stdout
+    named = re.findall(r"--file\s+\"?([\w./-]+\.ya?ml)", script.read_text())
+    assert all((script.parent / name).is_file() for name in named), named
+
+
+def test_workflows_match_the_github_schema():
+    result = run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS))
+    assert len(WORKFLOWS) >= 2 and result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_have_no_medium_or_high_zizmor_finding():
+    result = run(str(BIN / "zizmor"), "--offline", "--min-severity", "medium", "--format", "json", *map(str, WORKFLOWS))
+    assert json.loads(result.stdout) == [], result.stdout
+
+
+def test_the_network_is_off_in_tests():
+    with pytest.warns(UserWarning, match="socket"), pytest.raises(SocketBlockedError):
+        socket.create_connection(("192.0.2.1", 443), timeout=1)
