@@ -19,6 +19,7 @@ from unittest.mock import create_autospec
 
 import azure.ai.ml as aml
 from azure.ai.ml import entities
+from azure.ai.ml.entities import JobService
 from azure.ai.ml.entities._builders import BaseNode
 from azure.core.exceptions import ResourceNotFoundError
 
@@ -39,6 +40,8 @@ LOADERS = [
 ]
 
 CREATE_METHODS = {"create_or_update", "begin_create_or_update", "begin_create"}
+# What ``get_default()`` returns in a new workspace.
+DEFAULT_NAMES = {"datastores": "workspaceblobstore"}
 
 
 def sdk_round_trip(entity):
@@ -49,7 +52,7 @@ def sdk_round_trip(entity):
     with TemporaryDirectory() as folder:
         path = Path(folder) / "entity.yml"
         entity.dump(path)
-        return entity, loader(path)
+        return loader(path)
 
 
 @dataclass
@@ -95,23 +98,23 @@ class FakeWorkspace:
         for attribute, real in list(vars(client).items()):
             if not type(real).__name__.endswith("Operations"):
                 continue
-            fake = self._fake_operations(attribute.lstrip("_"), real)
+            fake = self._fake_operations(attribute.lstrip("_"), real, client)
             setattr(client, attribute, fake)
             for key, value in list(container.items()):
                 if value is real:
                     container[key] = fake
         self.clients.append(client)
 
-    def _fake_operations(self, name: str, real):
+    def _fake_operations(self, name: str, real, client):
         fake = create_autospec(type(real), instance=True)
         for method_name, _ in inspect.getmembers(type(real), inspect.isfunction):
             if method_name.startswith("_"):
                 continue
             method = getattr(fake, method_name)
-            method.side_effect = self._behaviour(name, method_name, getattr(type(real), method_name))
+            method.side_effect = self._behaviour(name, method_name, getattr(type(real), method_name), client)
         return fake
 
-    def _behaviour(self, ops: str, method: str, real_function):
+    def _behaviour(self, ops: str, method: str, real_function, client):
         keywords = _named_keywords(real_function)
 
         def act(*args, **kwargs):
@@ -120,25 +123,27 @@ class FakeWorkspace:
                 raise TypeError(f"{ops}.{method}() got unexpected keyword argument(s) {sorted(unknown)}")
             self.calls.append(Call(ops, method, args, kwargs))
             if method in CREATE_METHODS:
-                saved = self._create(ops, *args, **kwargs)
+                saved = self._create(ops, client, *args, **kwargs)
                 return FinishedPoller(saved) if method.startswith("begin_") else saved
             if method == "get":
                 return self.get(ops, *args, **kwargs)
+            if method == "get_default":
+                return self.get(ops, DEFAULT_NAMES[ops])
             if method == "list":
                 return iter(self.all(ops))
-            return None
+            return FinishedPoller(None) if method.startswith("begin_") else None
 
         return act
 
     # --- state ------------------------------------------------------------------
-    def _create(self, ops: str, entity, **kwargs):
+    def _create(self, ops: str, client, entity, **kwargs):
         if ops == "jobs":
             entity = _apply_job_overrides(entity, kwargs)
-        sent, loaded = sdk_round_trip(entity)
-        if ops == "jobs" and not loaded.name:
-            loaded.name = f"job-{next(self._ids)}"
+        loaded = sdk_round_trip(entity)
         if ops == "jobs":
+            loaded.name = loaded.name or f"job-{next(self._ids)}"
             loaded._status = "Starting"
+            loaded.services = {"Studio": JobService(endpoint=_studio_url(client, loaded.name))}
         if getattr(loaded, "version", "absent") is None:
             loaded.version = str(len(self.store.get(ops, {}).get(loaded.name, [])) + 1)
         self.store.setdefault(ops, {}).setdefault(loaded.name, []).append(loaded)
@@ -165,6 +170,15 @@ class FakeWorkspace:
     def created(self, ops: str) -> list:
         """Entities stored through ``ops``, in the order they were created."""
         return [c.args[0] for c in self.calls if c.operations == ops and c.method in CREATE_METHODS]
+
+
+def _studio_url(client, job_name: str) -> str:
+    scope = client._operation_scope
+    workspace = (
+        f"/subscriptions/{scope.subscription_id}/resourcegroups/{scope.resource_group_name}"
+        f"/workspaces/{scope.workspace_name}"
+    )
+    return f"https://ml.azure.com/runs/{job_name}?wsid={workspace}"
 
 
 def _named_keywords(function) -> set[str]:

@@ -1,0 +1,99 @@
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import joblib
+import pytest
+from azure.ai.ml import load_compute
+from azure.ai.ml.entities import AmlCompute, ComputeInstance
+
+ROOT = Path(__file__).resolve().parents[2]
+SNIPPETS = ROOT / "snippets" / "ch06_developer_tools"
+SHELL_SCRIPTS = sorted(SNIPPETS.glob("*.sh"))
+
+
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda p: p.name)
+def test_shell_scripts_pass_shellcheck(script):
+    subprocess.run([str(ROOT / ".venv" / "bin" / "shellcheck"), str(script)], check=True)  # noqa: S603
+
+
+def test_yaml_files_named_by_shell_scripts_exist():
+    for script in SHELL_SCRIPTS:
+        for name in re.findall(r"--file (\S+)", script.read_text()):
+            assert (SNIPPETS / name).is_file(), f"{script.name} names a missing {name}"
+
+
+def test_install_script_installs_the_sdk_and_identity_packages():
+    text = (SNIPPETS / "install_sdk.sh").read_text()
+    assert "pip install azure-ai-ml azure-identity" in text
+
+
+def test_cli_setup_creates_group_workspace_and_cluster():
+    text = (SNIPPETS / "cli_setup.sh").read_text()
+    assert "az extension add -n ml -y" in text
+    assert "az group create --name rg-dp100-labs --location eastus" in text
+    assert "az ml workspace create --name mlw-dp100-labs --resource-group rg-dp100-labs" in text
+    for flag in ("--type AmlCompute", "--size STANDARD_DS3_v2", "--min-instances 0", "--max-instances 5"):
+        assert flag in text
+
+
+def test_compute_yaml_loads_as_a_cluster_of_zero_to_five_nodes():
+    cluster = load_compute(SNIPPETS / "compute.yml")
+
+    assert isinstance(cluster, AmlCompute)
+    assert (cluster.name, cluster.size) == ("aml-cluster", "STANDARD_DS3_v2")
+    assert (cluster.min_instances, cluster.max_instances) == (0, 5)
+
+
+def test_connect_with_ids_reads_the_ids_from_the_environment(workspace, run_snippet, monkeypatch, capsys):
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("AZURE_RESOURCE_GROUP", "rg-from-env")
+    monkeypatch.setenv("AZURE_ML_WORKSPACE", "mlw-from-env")
+
+    client = run_snippet("ch06_developer_tools/connect_with_ids.py")["ml_client"]
+
+    assert client.subscription_id == "11111111-2222-3333-4444-555555555555"
+    assert client.resource_group_name == "rg-from-env"
+    assert client.workspace_name == "mlw-from-env"
+    assert capsys.readouterr().out.strip() == "Connected to mlw-from-env in rg-from-env"
+
+
+def test_connect_from_config_uses_config_json_and_lists_compute(workspace, run_snippet, capsys):
+    workspace.add("compute", AmlCompute(name="cpu-cluster", size="STANDARD_DS3_v2", max_instances=2))
+    workspace.add("compute", ComputeInstance(name="ci-dp100", size="STANDARD_DS11_V2"))
+
+    client = run_snippet("ch06_developer_tools/connect_from_config.py")["ml_client"]
+
+    config = json.loads((ROOT / "snippets" / "config.json").read_text())
+    assert client.subscription_id == config["subscription_id"]
+    assert client.resource_group_name == config["resource_group"]
+    assert client.workspace_name == config["workspace_name"]
+    assert capsys.readouterr().out.splitlines() == ["cpu-cluster amlcompute", "ci-dp100 computeinstance"]
+
+
+def test_submit_command_job_sends_script_environment_and_compute(workspace, run_snippet, capsys):
+    names = run_snippet("ch06_developer_tools/submit_command_job.py")
+
+    (job,) = workspace.created("jobs")
+    assert job.command == "python train.py"
+    assert job.code == "./src"
+    assert job.environment == "azureml:AzureML-sklearn-1.5@latest"
+    assert job.compute == "cpu-cluster"
+    assert job.experiment_name == "dp100-developer-tools"
+    assert (SNIPPETS / "src" / "train.py").is_file()
+
+    out = capsys.readouterr().out.splitlines()
+    returned = names["returned_job"]
+    assert out[0] == f"Submitted {returned.name}"
+    assert out[1].startswith("Follow it in the studio: https://ml.azure.com/runs/")
+    assert out[1].endswith("/workspaces/mlw-dp100-labs")
+
+
+def test_train_script_runs_for_real_and_saves_a_model(run_snippet, capsys):
+    run_snippet("ch06_developer_tools/src/train.py")
+
+    accuracy = float(capsys.readouterr().out.removeprefix("Accuracy: "))
+    assert accuracy > 0.9
+    model = joblib.load("outputs/model.pkl")  # cwd is the scratch copy of src/
+    assert model.predict([[5.1, 3.5, 1.4, 0.2]]).tolist() == [0]  # a setosa flower

@@ -1,0 +1,112 @@
+import subprocess
+from pathlib import Path
+
+import yaml
+from azure.ai.ml import load_environment
+from azure.ai.ml.entities import Environment
+
+SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch09_environments"
+SHELLCHECK = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "shellcheck"
+BASE_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"
+
+
+def pip_packages(conda: dict) -> list[str]:
+    return next(item["pip"] for item in conda["dependencies"] if isinstance(item, dict))
+
+
+def test_list_prints_every_environment_name(workspace, run_snippet, capsys):
+    for name in ("AzureML-sklearn-1.5", "AzureML-lightgbm-3.3", "sklearn-mlflow"):
+        workspace.add("environments", Environment(name=name, version="1", image=BASE_IMAGE))
+
+    run_snippet("ch09_environments/list_environments.py")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "AzureML-sklearn-1.5",
+        "AzureML-lightgbm-3.3",
+        "sklearn-mlflow",
+    ]
+    assert len(workspace.sent("environments", "list")) == 1
+
+
+def test_get_by_version_and_by_label(workspace, run_snippet, capsys):
+    workspace.add("environments", Environment(name="sklearn-mlflow", version="1", image=BASE_IMAGE))
+    workspace.add("environments", Environment(name="sklearn-mlflow", version="2", image=BASE_IMAGE))
+
+    run_snippet("ch09_environments/get_environment.py")
+
+    first, second = workspace.sent("environments", "get")
+    assert first.kwargs == {"name": "sklearn-mlflow", "version": "1"}
+    assert second.kwargs == {"name": "sklearn-mlflow", "label": "latest"}
+    assert capsys.readouterr().out.splitlines() == [
+        f"sklearn-mlflow 1 {BASE_IMAGE}",
+        f"sklearn-mlflow 2 {BASE_IMAGE}",
+    ]
+
+
+def test_environment_from_image_only(workspace, run_snippet):
+    run_snippet("ch09_environments/environment_from_image.py")
+
+    (env,) = workspace.created("environments")
+    assert (env.name, env.image) == ("ubuntu-openmpi", BASE_IMAGE)
+    assert env.conda_file is None and env.build is None
+
+
+def test_environment_from_image_and_conda_file(workspace, run_snippet, capsys):
+    run_snippet("ch09_environments/environment_from_conda.py")
+
+    (env,) = workspace.created("environments")
+    assert (env.name, env.image) == ("sklearn-mlflow", BASE_IMAGE)
+    assert env.conda_file == yaml.safe_load((SNIPPETS / "conda.yml").read_text())
+    assert capsys.readouterr().out.strip() == "sklearn-mlflow 1"
+
+
+def test_conda_file_pins_a_current_python_and_mlflow_packages():
+    conda = yaml.safe_load((SNIPPETS / "conda.yml").read_text())
+
+    assert "python=3.11" in conda["dependencies"]
+    assert {"mlflow", "azureml-mlflow"} <= set(pip_packages(conda))
+
+
+def test_environment_from_build_context(workspace, run_snippet):
+    run_snippet("ch09_environments/environment_from_build_context.py")
+
+    (env,) = workspace.created("environments")
+    assert env.name == "sklearn-docker"
+    assert env.image is None
+    assert env.build.path == "docker-context"
+    stored = workspace.get("environments", "sklearn-docker")
+    assert Path(stored.build.path, "Dockerfile").is_file()
+
+
+def test_dockerfile_starts_from_the_base_image_and_installs_mlflow():
+    lines = (SNIPPETS / "docker-context" / "Dockerfile").read_text().splitlines()
+
+    assert lines[0] == f"FROM {BASE_IMAGE}"
+    run = lines.index("RUN pip install --no-cache-dir \\")
+    packages = {line.strip(' \\"') for line in lines[run + 1 :]}
+    assert {"scikit-learn==1.5.*", "mlflow", "azureml-mlflow"} <= packages
+
+
+def test_job_refers_to_the_environment_by_label(workspace, run_snippet):
+    run_snippet("ch09_environments/job_with_environment.py")
+
+    (job,) = workspace.created("jobs")
+    assert job.environment == "sklearn-mlflow@latest"
+    assert job.compute == "cpu-cluster"
+
+
+def test_environment_yaml_loads_with_the_sdk():
+    env = load_environment(SNIPPETS / "environment.yml")
+
+    assert (env.name, env.image) == ("sklearn-mlflow", BASE_IMAGE)
+    assert "python=3.11" in env.conda_file["dependencies"]
+    assert "azureml-mlflow" in pip_packages(env.conda_file)
+
+
+def test_create_environment_script_passes_shellcheck_and_names_a_real_file():
+    script = SNIPPETS / "create_environment.sh"
+    result = subprocess.run([SHELLCHECK, script], capture_output=True, text=True)  # noqa: S603
+    assert result.returncode == 0, result.stdout
+
+    assert "--file environment.yml" in script.read_text()
+    assert (SNIPPETS / "environment.yml").is_file()
