@@ -1,0 +1,146 @@
+"""Chapter 12: the command job (fake workspace) and its training script (real MLflow)."""
+
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+from azure.ai.ml import load_job
+from azure.ai.ml.entities import Workspace
+from mlflow.tracking import MlflowClient
+from sklearn.datasets import make_classification
+
+from tests.conftest import SNIPPETS
+
+# Two harmless warnings from inside MLflow 3.17: its SQLite store uses a loader that
+# SQLAlchemy 2.1 deprecates, and importing mlflow.pyfunc warns about its own type hints.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:.*Any type hint is inferred as AnyType:UserWarning"),
+]
+
+FOLDER = SNIPPETS / "ch12_command_job"
+COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
+REG_RATES = ["0.01", "0.1", "1.0"]  # one training run each, in this order
+
+
+def job_inputs(job):
+    """The inputs of a job as plain values: (type, path) for data, the value for numbers."""
+    inputs = job._to_job().inputs
+    data = inputs["diabetes_data"]
+    return {"diabetes_data": (data.type, data.path.removeprefix("azureml:")), "reg_rate": inputs["reg_rate"]}
+
+
+# --- the job, sent to the fake workspace -------------------------------------------
+
+
+def test_submit_job_sends_command_and_streams(workspace, run_snippet):
+    script = run_snippet("ch12_command_job/submit_job.py")
+
+    (job,) = workspace.created("jobs")
+    assert job.command == COMMAND
+    assert Path(job.code).name == "src"
+    assert (job.compute, job.experiment_name) == ("cpu-cluster", "diabetes-training")
+    assert job.display_name == "diabetes-train-logreg"
+    assert job.environment.image == "mcr.microsoft.com/azureml/openmpi5.0-ubuntu24.04:latest"
+    pip = job.environment.conda_file["dependencies"][-1]["pip"]
+    assert {"mlflow", "azureml-mlflow"} <= set(pip)
+    assert job_inputs(job) == {"diabetes_data": ("uri_file", "diabetes-data:1"), "reg_rate": 0.01}
+
+    (stream,) = workspace.sent("jobs", "stream")
+    assert stream.args == (script["returned_job"].name,)
+
+
+def test_job_yaml_matches_python_job(workspace, run_snippet):
+    run_snippet("ch12_command_job/submit_job.py")
+    python_job = workspace.created("jobs")[0]
+
+    text = (FOLDER / "job.yml").read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json")
+    yaml_job = load_job(FOLDER / "job.yml")
+
+    assert yaml_job.command == python_job.command
+    assert job_inputs(yaml_job) == job_inputs(python_job)
+    assert yaml_job.environment.image == python_job.environment.image
+    assert yaml_job.environment.conda_file == python_job.environment.conda_file
+    assert (yaml_job.compute, yaml_job.experiment_name) == ("cpu-cluster", "diabetes-training")
+    assert Path(yaml_job.code).name == "src"
+
+
+def test_conda_file_uses_a_current_python(workspace, run_snippet):
+    job = run_snippet("ch12_command_job/submit_job.py")["job"]
+    python = next(d for d in job.environment.conda_file["dependencies"] if str(d).startswith("python="))
+    assert python in ("python=3.11", "python=3.12")
+
+
+def test_cli_script_passes_shellcheck_and_names_job_yaml():
+    script = FOLDER / "submit_job.sh"
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    subprocess.run([str(shellcheck), str(script)], check=True)  # noqa: S603
+    text = script.read_text()
+    assert "az ml job create --file job.yml" in text
+    assert (FOLDER / "job.yml").is_file()
+
+
+# --- the training script and the queries, on a real MLflow store ---------------------
+
+
+@pytest.fixture(scope="module")
+def tracking_store(tmp_path_factory):
+    """Train three times into one SQLite store, plus one experiment that is then deleted."""
+    folder = tmp_path_factory.mktemp("mlflow")
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    data = pd.DataFrame(X, columns=["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"])
+    data["Diabetic"] = y
+    csv = folder / "diabetes.csv"
+    data.to_csv(csv, index=False)
+    uri = f"sqlite:///{folder}/mlflow.db"
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        patch.setenv("MLFLOW_EXPERIMENT_NAME", "diabetes-training")  # in a job, Azure ML sets this
+        patch.chdir(folder)
+        # MLflow lists a model's pip requirements by loading it in a subprocess (seconds
+        # per run); the test hands it the list instead. Everything else runs for real.
+        patch.setattr(mlflow.models, "infer_pip_requirements", lambda *args, **kwargs: ["scikit-learn"])
+        for rate in REG_RATES:
+            patch.setattr(sys, "argv", ["train.py", "--training_data", str(csv), "--reg_rate", rate])
+            runpy.run_path(str(FOLDER / "src" / "train.py"), run_name="__main__")
+        client = MlflowClient(uri)
+        client.delete_experiment(client.create_experiment("old-experiment"))
+        yield uri
+    mlflow.set_tracking_uri(None)  # forget the store: other modules choose their own
+
+
+def test_train_logs_params_metrics_and_model(tracking_store):
+    client = MlflowClient(tracking_store)
+    experiment = client.get_experiment_by_name("diabetes-training")
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+
+    assert [run.data.params for run in runs] == [{"regularization_rate": rate} for rate in REG_RATES]
+    for run in runs:
+        assert run.info.status == "FINISHED"
+        assert set(run.data.metrics) == {"accuracy", "AUC"}
+        assert 0.7 < run.data.metrics["accuracy"] <= 1.0
+        logged = {item.path for item in client.list_artifacts(run.info.run_id, "model")}
+        assert "model/MLmodel" in logged
+
+
+def test_query_runs_orders_and_filters(tracking_store, workspace, run_snippet, capsys):
+    seeded = Workspace(name="mlw-dp100-labs")
+    seeded._mlflow_tracking_uri = tracking_store
+    workspace.add("workspaces", seeded)
+
+    found = run_snippet("ch12_command_job/query_runs.py")
+
+    assert mlflow.get_tracking_uri() == tracking_store
+    active = [line for line in capsys.readouterr().out.splitlines() if line.startswith("active:")]
+    assert active and len(active) <= 2
+    assert len(found["all_experiments"]) == len(active) + 1
+    assert {e.name: e.lifecycle_stage for e in found["all_experiments"]}["old-experiment"] == "deleted"
+    assert len(found["runs"]) == len(REG_RATES)
+    assert list(found["latest"]["params.regularization_rate"]) == ["1.0", "0.1"]
+    assert list(found["filtered"]["params.regularization_rate"]) == ["0.1"]
