@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import runpy
 import shutil
 import sys
 from pathlib import Path
 
+import mlflow
 import pytest
 from azure.ai.ml import MLClient
 
@@ -14,6 +16,19 @@ from tests.fake_workspace import FakeWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
+
+# Saving an MLflow model infers its pip requirements in a subprocess that re-imports the
+# libraries (seconds per model); with no time for it, MLflow records its default list.
+os.environ["MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def forget_mlflow_state():
+    """MLflow keeps the active run and experiment in globals: no test inherits another's."""
+    yield
+    while mlflow.active_run():
+        mlflow.end_run()
+    mlflow.tracking.fluent._active_experiment_id = None
 
 
 @pytest.fixture

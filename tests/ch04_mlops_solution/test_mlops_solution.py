@@ -8,7 +8,6 @@ from pathlib import Path
 
 import mlflow
 import pandas as pd
-import pytest
 import yaml
 from azure.ai.ml import load_job
 from sklearn.datasets import make_classification
@@ -33,8 +32,6 @@ def test_job_yaml_loads_as_a_command_job():
     assert (FOLDER / job.code / "train.py").is_file()
 
 
-# MLflow 3.17's SQLite store uses a SQLAlchemy 2.1 loader option that warns; harmless here.
-@pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning")
 def test_train_script_logs_to_mlflow(run_snippet, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
     X, y = make_classification(n_samples=200, n_features=8, random_state=0)

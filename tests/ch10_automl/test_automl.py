@@ -12,11 +12,6 @@ from azure.ai.ml.automl import BlockedTransformers, ClassificationModels, Classi
 from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import Workspace
 
-# MLflow's SQLite store (used only by the find-best-model test) trips this SQLAlchemy 2.1 notice.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The ``noload`` loader strategy is deprecated:sqlalchemy.exc.SADeprecationWarning"
-)
-
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch10_automl"
 SHELLCHECK = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "shellcheck"
 

@@ -15,13 +15,6 @@ from sklearn.datasets import make_classification
 
 from tests.conftest import SNIPPETS
 
-# Two harmless warnings from inside MLflow 3.17: its SQLite store uses a loader that
-# SQLAlchemy 2.1 deprecates, and importing mlflow.pyfunc warns about its own type hints.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy is deprecated:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:.*Any type hint is inferred as AnyType:UserWarning"),
-]
-
 FOLDER = SNIPPETS / "ch12_command_job"
 COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
 REG_RATES = ["0.01", "0.1", "1.0"]  # one training run each, in this order
@@ -103,9 +96,6 @@ def tracking_store(tmp_path_factory):
         patch.setenv("MLFLOW_TRACKING_URI", uri)
         patch.setenv("MLFLOW_EXPERIMENT_NAME", "diabetes-training")  # in a job, Azure ML sets this
         patch.chdir(folder)
-        # MLflow lists a model's pip requirements by loading it in a subprocess (seconds
-        # per run); the test hands it the list instead. Everything else runs for real.
-        patch.setattr(mlflow.models, "infer_pip_requirements", lambda *args, **kwargs: ["scikit-learn"])
         for rate in REG_RATES:
             patch.setattr(sys, "argv", ["train.py", "--training_data", str(csv), "--reg_rate", rate])
             runpy.run_path(str(FOLDER / "src" / "train.py"), run_name="__main__")
