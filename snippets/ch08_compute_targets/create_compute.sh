@@ -2,8 +2,8 @@
 # Create the cluster described in compute_cluster.yml, then list the workspace's compute.
 set -euo pipefail
 
-GROUP="${GROUP:-rg-dp100-notes}"
-WORKSPACE="${WORKSPACE:-mlw-dp100-notes}"
+GROUP="${GROUP:-rg-dp100-labs}"
+WORKSPACE="${WORKSPACE:-mlw-dp100-labs}"
 
 az ml compute create --file compute_cluster.yml \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"

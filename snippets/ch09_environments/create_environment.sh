@@ -2,8 +2,8 @@
 # Register the environment in environment.yml, then show its newest version.
 set -euo pipefail
 
-GROUP="${GROUP:-rg-dp100-notes}"
-WORKSPACE="${WORKSPACE:-mlw-dp100-notes}"
+GROUP="${GROUP:-rg-dp100-labs}"
+WORKSPACE="${WORKSPACE:-mlw-dp100-labs}"
 
 az ml environment create --file environment.yml \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"

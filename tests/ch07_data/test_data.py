@@ -2,7 +2,6 @@
 
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import mltable
@@ -19,7 +18,6 @@ from azure.ai.ml.entities import (
 )
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch07_data"
-SHELLCHECK = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "shellcheck"
 
 
 # --- datastores -------------------------------------------------------------------
@@ -124,11 +122,8 @@ def test_yaml_data_asset_loads_with_the_sdk():
     assert asset.path == "azureml://datastores/workspaceblobstore/paths/diabetes/diabetes.csv"
 
 
-def test_cli_script_passes_shellcheck_and_names_existing_yaml():
+def test_cli_script_names_the_data_asset_yaml():
     script = SNIPPETS / "create_data_asset.sh"
-    result = subprocess.run([str(SHELLCHECK), str(script)], capture_output=True, text=True)  # noqa: S603
-    assert result.returncode == 0, result.stdout
-
     files = re.findall(r"--file (\S+)", script.read_text())
     assert files == ["data_asset.yml"]
     assert load_data(SNIPPETS / files[0]).name == "diabetes-csv"

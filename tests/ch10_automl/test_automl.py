@@ -1,7 +1,6 @@
 """Chapter 10: the AutoML job (Python and YAML), its MLTable, and finding the best model."""
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import mlflow
@@ -13,7 +12,6 @@ from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import Workspace
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch10_automl"
-SHELLCHECK = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "shellcheck"
 
 DIABETES_CSV = """PatientID,Pregnancies,PlasmaGlucose,DiastolicBloodPressure,BMI,Age,Diabetic
 1354778,0,171,80,43.51,21,0
@@ -95,9 +93,8 @@ def test_yaml_job_matches_python_job(workspace, run_snippet):
     assert key_settings(yaml_job) == key_settings(python_job) == EXPECTED
 
 
-def test_submit_script_names_the_yaml_and_passes_shellcheck():
+def test_submit_script_names_the_yaml():
     script = SNIPPETS / "submit_automl_job.sh"
-    subprocess.run([str(SHELLCHECK), str(script)], check=True)  # noqa: S603
     text = script.read_text()
     assert "az ml job create" in text
     assert "--file automl_classification_job.yml" in text

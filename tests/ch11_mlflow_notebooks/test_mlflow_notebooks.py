@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import mlflow
 import mlflow.tracking.fluent
@@ -109,7 +108,6 @@ def test_connect_sets_tracking_uri_from_workspace(workspace, run_snippet, clean_
 
 def test_check_packages_installs_only_what_is_missing(tmp_path):
     script = FOLDER / "check_packages.sh"
-    subprocess.run([Path(sys.executable).parent / "shellcheck", script], check=True)  # noqa: S603
     # A stand-in `pip` that records its arguments and knows only mlflow.
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
