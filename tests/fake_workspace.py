@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from unittest.mock import create_autospec
 
 import azure.ai.ml as aml
+import yaml
 from azure.ai.ml import entities
 from azure.ai.ml.entities import JobService
 from azure.ai.ml.entities._builders import BaseNode
+from azure.ai.ml.entities._load_functions import load_model_batch_deployment
 from azure.core.exceptions import ResourceNotFoundError
 
 # The SDK loader that validates each kind of entity (most specific class first).
@@ -34,6 +37,7 @@ LOADERS = [
     (entities.Component, aml.load_component),
     (entities.OnlineDeployment, aml.load_online_deployment),
     (entities.OnlineEndpoint, aml.load_online_endpoint),
+    (entities.ModelBatchDeployment, load_model_batch_deployment),
     (entities.BatchDeployment, aml.load_batch_deployment),
     (entities.BatchEndpoint, aml.load_batch_endpoint),
     (entities.Workspace, aml.load_workspace),
@@ -48,11 +52,23 @@ def sdk_round_trip(entity):
     """Dump ``entity`` to YAML and load it back with the SDK's own schema."""
     if isinstance(entity, BaseNode):  # command(...) builders are submitted as jobs
         entity = entity._to_job()
+    if isinstance(entity, entities.JobSchedule):
+        return _checked_schedule(entity)
     loader = next(load for kind, load in LOADERS if isinstance(entity, kind))
     with TemporaryDirectory() as folder:
         path = Path(folder) / "entity.yml"
-        entity.dump(path)
+        written = entity.dump(path)
+        if not path.exists():  # endpoints return their YAML as a dict instead of writing it
+            path.write_text(yaml.safe_dump(json.loads(json.dumps(written))))
         return loader(path)
+
+
+def _checked_schedule(schedule):
+    """The SDK cannot re-load a dumped schedule whose job is inline, so check its parts:
+    the job by a round trip, the trigger by the REST serialisation sent to Azure."""
+    sdk_round_trip(schedule.create_job)
+    schedule.trigger._to_rest_object()
+    return schedule
 
 
 @dataclass
