@@ -71,3 +71,14 @@ def test_no_page_loads_anything_from_another_host(site):
         if REMOTE.search(tag) and 'rel="canonical"' not in tag
     ]
     assert loads == []
+
+
+def test_mermaid_is_served_locally_and_only_where_a_diagram_is(site):
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        has_diagram = 'class="mermaid"' in html
+        loads_mermaid = "assets/javascripts/mermaid.min.js" in html
+        assert has_diagram == loads_mermaid, page.relative_to(site)
+        if loads_mermaid:
+            src = re.search(r'<script src="([^"]*mermaid\.min\.js)"', html).group(1)
+            assert (page.parent / src).resolve().is_file(), f"{page.relative_to(site)} loads a missing {src}"
