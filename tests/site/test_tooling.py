@@ -9,6 +9,12 @@ from pathlib import Path
 
 import azure.ai.ml as aml
 import pytest
+import yaml
+from azure.ai.ml.entities._load_functions import (
+    load_model_batch_deployment,
+    load_pipeline_component_batch_deployment,
+    load_schedule,
+)
 from pytest_socket import SocketBlockedError
 
 from tests.site.pages import ROOT, SNIPPETS
@@ -16,13 +22,29 @@ from tests.site.pages import ROOT, SNIPPETS
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 SHELL_SNIPPETS = sorted(SNIPPETS.rglob("*.sh"))
+
+
+def load_batch_deployment(path: Path):
+    """Like the CLI, read a batch deployment with the schema its `type` names."""
+    kind = yaml.safe_load(path.read_text()).get("type")
+    loader = {"model": load_model_batch_deployment, "pipeline": load_pipeline_component_batch_deployment}
+    return loader.get(kind, aml.load_batch_deployment)(path)
+
+
 # `az ml <kind> create --file X`: the SDK loader that must accept X.
 LOADERS = {
+    "batch-deployment": load_batch_deployment,
+    "batch-endpoint": aml.load_batch_endpoint,
+    "component": aml.load_component,
     "compute": aml.load_compute,
     "data": aml.load_data,
     "datastore": aml.load_datastore,
     "environment": aml.load_environment,
     "job": aml.load_job,
+    "model": aml.load_model,
+    "online-deployment": aml.load_online_deployment,
+    "online-endpoint": aml.load_online_endpoint,
+    "schedule": load_schedule,
     "workspace": aml.load_workspace,
 }
 AZ_CREATE = re.compile(r"az ml ([\w-]+) create\b.*?--file\s+\"?([\w./-]+)")
