@@ -1,0 +1,217 @@
+"""Chapter 19: the batch scoring script (real), the endpoint, deployment and job (fake)."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import joblib
+import pandas as pd
+import pytest
+from azure.ai.ml import load_batch_endpoint
+from azure.ai.ml.entities import ModelBatchDeployment, ModelBatchDeploymentSettings
+from azure.ai.ml.entities._load_functions import load_model_batch_deployment
+from azure.ai.ml.exceptions import ValidationException
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+
+from tests.conftest import SNIPPETS
+
+FOLDER = SNIPPETS / "ch19_batch_endpoint"
+COLUMNS = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
+ROWS_PER_FILE = {"patients-1.csv": 4, "patients-2.csv": 5, "patients-3.csv": 6}
+
+
+# --- the scoring script, run for real ------------------------------------------------
+
+
+def load_scoring_module():
+    spec = importlib.util.spec_from_file_location("ch19_batch_score", FOLDER / "src" / "batch_score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_scoring_script_scores_every_row_of_every_file(tmp_path, monkeypatch):
+    X, y = make_classification(n_samples=120, n_features=len(COLUMNS), random_state=0)
+    model = LogisticRegression().fit(pd.DataFrame(X, columns=COLUMNS), y)
+    model_dir = tmp_path / "azureml-models" / "diabetes-model" / "1"
+    (model_dir / "model").mkdir(parents=True)  # a registered folder: one level below the model dir
+    joblib.dump(model, model_dir / "model" / "model.pkl")
+    monkeypatch.setenv("AZUREML_MODEL_DIR", str(model_dir))
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    X_new, _ = make_classification(n_samples=sum(ROWS_PER_FILE.values()), n_features=len(COLUMNS), random_state=1)
+    start = 0
+    for name, rows in ROWS_PER_FILE.items():
+        pd.DataFrame(X_new[start : start + rows], columns=COLUMNS).to_csv(inputs / name, index=False)
+        start += rows
+    files = sorted(str(p) for p in inputs.glob("*.csv"))
+
+    script = load_scoring_module()
+    script.init()
+    mini_batches = [files[:2], files[2:]]  # what the service sends with mini_batch_size=2
+    outputs = [script.run(batch) for batch in mini_batches]
+    combined = pd.concat(outputs, ignore_index=True)
+
+    assert [len(out) for out in outputs] == [4 + 5, 6]
+    assert list(combined.columns) == ["file", "prediction"]
+    assert combined["file"].value_counts().to_dict() == ROWS_PER_FILE
+    assert set(combined["prediction"]) <= {0, 1}
+    expected = model.predict(pd.DataFrame(X_new, columns=COLUMNS))
+    assert list(combined["prediction"]) == list(expected)
+
+
+# --- endpoint, deployment and job, sent to the fake workspace --------------------------
+
+
+def test_create_batch_endpoint_sends_cluster_and_endpoint(workspace, run_snippet):
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+
+    (cluster,) = workspace.created("compute")
+    assert (cluster.name, cluster.type, cluster.min_instances, cluster.max_instances) == (
+        "cpu-cluster",
+        "amlcompute",
+        0,
+        2,
+    )
+    (endpoint,) = workspace.created("batch_endpoints")
+    assert endpoint.name == "diabetes-batch"
+    assert "diabetes" in endpoint.description
+    assert workspace.get("batch_endpoints", "diabetes-batch").auth_mode == "aad_token"
+
+
+def deployment_fields(deployment):
+    """The settings of a model batch deployment that the chapter explains, as plain values."""
+    settings = deployment.settings
+    return {
+        "name": deployment.name,
+        "endpoint": deployment.endpoint_name,
+        "model": deployment.model.removeprefix("azureml:"),  # loaders drop the prefix
+        "code": Path(deployment.code_configuration.code).name,
+        "scoring_script": deployment.code_configuration.scoring_script,
+        "environment": deployment.environment.removeprefix("azureml:"),
+        "compute": deployment.compute.removeprefix("azureml:"),
+        "instance_count": deployment.resources.instance_count,
+        "mini_batch_size": settings.mini_batch_size,
+        "max_concurrency_per_instance": settings.max_concurrency_per_instance,
+        "output_action": settings.output_action,
+        "output_file_name": settings.output_file_name,
+        "retries": (settings.retry_settings.max_retries, settings.retry_settings.timeout),
+        "error_threshold": settings.error_threshold,
+        "logging_level": settings.logging_level,
+    }
+
+
+EXPECTED_DEPLOYMENT = {
+    "name": "diabetes-logreg",
+    "endpoint": "diabetes-batch",
+    "model": "diabetes-model:1",
+    "code": "src",
+    "scoring_script": "batch_score.py",
+    "environment": "AzureML-sklearn-1.5@latest",
+    "compute": "cpu-cluster",
+    "instance_count": 2,
+    "mini_batch_size": 10,
+    "max_concurrency_per_instance": 2,
+    "output_action": "append_row",
+    "output_file_name": "predictions.csv",
+    "retries": (3, 300),
+    "error_threshold": -1,
+    "logging_level": "info",
+}
+
+
+def test_create_batch_deployment_sends_settings_and_sets_default(workspace, run_snippet):
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+    run_snippet("ch19_batch_endpoint/create_batch_deployment.py")
+
+    (deployment,) = workspace.created("batch_deployments")
+    assert isinstance(deployment, ModelBatchDeployment)
+    assert deployment_fields(deployment) == EXPECTED_DEPLOYMENT
+    stored = workspace.get("batch_deployments", "diabetes-logreg")  # after the SDK's own round trip
+    assert deployment_fields(stored) == EXPECTED_DEPLOYMENT
+    workers = deployment.resources.instance_count * deployment.settings.max_concurrency_per_instance
+    assert workers == 4
+    assert (FOLDER / "src" / "batch_score.py").is_file()
+
+    (get,) = workspace.sent("batch_endpoints", "get")
+    assert get.kwargs == {"name": "diabetes-batch"}
+    created, updated = workspace.created("batch_endpoints")
+    assert created.defaults is None
+    assert updated.name == "diabetes-batch"
+    assert updated.defaults.deployment_name == "diabetes-logreg"
+    assert workspace.get("batch_endpoints", "diabetes-batch").defaults.deployment_name == "diabetes-logreg"
+
+
+def test_invoke_starts_a_job_then_streams_and_downloads_it(workspace, run_snippet, capsys):
+    script = run_snippet("ch19_batch_endpoint/invoke_batch_endpoint.py")
+
+    (invoke,) = workspace.sent("batch_endpoints", "invoke")
+    data = invoke.kwargs["input"]
+    assert invoke.kwargs["endpoint_name"] == "diabetes-batch"
+    assert (data.type, data.path) == ("uri_folder", "azureml:diabetes-batch-data:1")
+    assert invoke.kwargs["deployment_name"] == "diabetes-logreg"
+
+    job_name = script["job"].name
+    (stream,) = workspace.sent("jobs", "stream")
+    assert stream.args == (job_name,)
+    (get,) = workspace.sent("jobs", "get")
+    assert get.args == (job_name,)
+    (download,) = workspace.sent("jobs", "download")
+    assert download.kwargs == {"name": job_name, "output_name": "score", "download_path": "./results"}
+    assert f"Job {job_name} ended with status Completed" in capsys.readouterr().out
+
+
+# --- the YAML forms and the CLI script -------------------------------------------------
+
+
+def test_endpoint_yaml_matches_python(workspace, run_snippet):
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+    python_endpoint = workspace.created("batch_endpoints")[0]
+
+    text = (FOLDER / "batch_endpoint.yml").read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/batchEndpoint.schema.json")
+    yaml_endpoint = load_batch_endpoint(FOLDER / "batch_endpoint.yml")
+    assert (yaml_endpoint.name, yaml_endpoint.description) == (python_endpoint.name, python_endpoint.description)
+
+
+def test_deployment_yaml_matches_python(workspace, run_snippet):
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+    run_snippet("ch19_batch_endpoint/create_batch_deployment.py")
+    python_deployment = workspace.created("batch_deployments")[0]
+
+    text = (FOLDER / "batch_deployment.yml").read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/modelBatchDeployment.schema.json")
+    yaml_deployment = load_model_batch_deployment(FOLDER / "batch_deployment.yml")
+    assert isinstance(yaml_deployment, ModelBatchDeployment)
+    assert deployment_fields(yaml_deployment) == deployment_fields(python_deployment)
+
+
+CLI_LOADERS = {"batch-endpoint": load_batch_endpoint, "batch-deployment": load_model_batch_deployment}
+
+
+def test_cli_script_creates_from_these_yaml_files_and_downloads_score():
+    script = (FOLDER / "deploy_with_cli.sh").read_text().replace("\\\n", " ")
+    creates = re.findall(r"az ml ([\w-]+) create --file (\S+)", script)
+    assert creates == [("batch-endpoint", "batch_endpoint.yml"), ("batch-deployment", "batch_deployment.yml")]
+    for kind, name in creates:
+        CLI_LOADERS[kind](FOLDER / name)  # the loader `az ml` uses for this kind
+    assert re.search(r"batch-deployment create .*--set-default", script)
+    assert "az ml batch-endpoint invoke --name diabetes-batch" in script
+    assert "--input azureml:diabetes-batch-data:1" in script
+    assert "--output-name score" in script
+
+
+def test_instance_count_in_settings_and_resources_does_not_reload(tmp_path):
+    """Why the chapter sets the node count with `resources` only."""
+    deployment = ModelBatchDeployment(
+        name="both-places",
+        endpoint_name="diabetes-batch",
+        model="azureml:diabetes-model:1",
+        compute="cpu-cluster",
+        settings=ModelBatchDeploymentSettings(mini_batch_size=10, instance_count=2),
+    )
+    deployment.dump(tmp_path / "deployment.yml")  # the SDK copies the count into `resources`
+    with pytest.raises(ValidationException, match="Can't set instance_count when resources is provided"):
+        load_model_batch_deployment(tmp_path / "deployment.yml")
