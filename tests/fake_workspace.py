@@ -105,6 +105,7 @@ class FakeWorkspace:
     store: dict = field(default_factory=dict)  # operations name -> {name: [versions]}
     calls: list[Call] = field(default_factory=list)
     clients: list = field(default_factory=list)
+    registries: list[str] = field(default_factory=list)  # registry names MLClients were built for
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # --- wiring -----------------------------------------------------------------
