@@ -1,0 +1,243 @@
+"""Chapter 15: component scripts run for real in sequence; pipelines and schedules on the fake."""
+
+import re
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from azure.ai.ml import load_component, load_job
+from azure.ai.ml.entities import CronTrigger, JobSchedule, PipelineJob, RecurrenceTrigger
+from azure.ai.ml.entities._load_functions import load_schedule
+from mlflow.tracking import MlflowClient
+from sklearn.datasets import make_classification
+
+from tests.conftest import SNIPPETS
+
+FOLDER = SNIPPETS / "ch15_pipelines"
+FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
+PREP_BINDING = "${{parent.jobs.prep_step.outputs.output_data}}"
+
+
+def raw_diabetes_csv(path: Path) -> Path:
+    """200 clean rows, plus 3 rows with a missing value and 2 exact duplicates."""
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    df = pd.DataFrame(X * 10 + 50, columns=FEATURES)
+    df["Diabetic"] = y
+    broken = df.head(3).copy()
+    broken.loc[:, "BMI"] = np.nan
+    df = pd.concat([df, broken, df.tail(2)], ignore_index=True)
+    df.to_csv(path, index=False)
+    return path
+
+
+def skeleton(job: PipelineJob) -> dict:
+    """The pipeline as a dict (steps, bindings, inputs, outputs, settings) without component bodies."""
+    data = job._to_dict()
+    data["jobs"] = {name: {k: v for k, v in step.items() if k != "component"} for name, step in data["jobs"].items()}
+    return data
+
+
+# --- the two component scripts, run for real: prepare -> train ----------------------
+
+
+def test_component_scripts_run_in_sequence(tmp_path, monkeypatch, run_snippet, capsys):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "diabetes-pipeline")
+    raw = raw_diabetes_csv(tmp_path / "diabetes.csv")
+    prepared_folder = tmp_path / "outputs" / "output_data"  # Azure ML would mount this folder
+    model_folder = tmp_path / "outputs" / "model_output"
+
+    run_snippet("ch15_pipelines/src/prep/prep_data.py", "--input_data", str(raw), "--output_data", str(prepared_folder))
+    assert capsys.readouterr().out.strip() == "Rows in: 205, rows out: 200"
+    (prepared_file,) = prepared_folder.iterdir()
+    prepared = pd.read_csv(prepared_file)
+    assert list(prepared.columns) == [*FEATURES, "Diabetic"]
+    assert len(prepared) == 200 and not prepared.isna().any().any()
+    assert (prepared[FEATURES].min() == 0).all() and (prepared[FEATURES].max() == 1).all()
+    assert set(prepared["Diabetic"]) == {0, 1}
+
+    # step 2 reads step 1's output folder
+    run_snippet(
+        "ch15_pipelines/src/train/train_model.py",
+        *("--training_data", str(prepared_folder)),
+        *("--reg_rate", "0.1"),
+        *("--model_output", str(model_folder)),
+    )
+    assert capsys.readouterr().out.startswith("Accuracy: ")
+    assert {"MLmodel", "conda.yaml", "requirements.txt"} <= {p.name for p in model_folder.iterdir()}
+    model = mlflow.sklearn.load_model(str(model_folder))
+    assert model.C == pytest.approx(10.0)  # C = 1 / reg_rate
+    assert model.predict(prepared[FEATURES].head(5)).shape == (5,)
+
+    client = MlflowClient()
+    (run,) = client.search_runs([client.get_experiment_by_name("diabetes-pipeline").experiment_id])
+    assert run.data.params == {"regularization_rate": "0.1"}
+    assert 0.7 < run.data.metrics["accuracy"] <= 1.0
+
+
+# --- the component definitions --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("yaml_file", "name", "inputs", "outputs", "script"),
+    [
+        ("prep_data.yml", "prep_diabetes_data", {"input_data": "uri_file"}, {"output_data": "uri_folder"},
+         "src/prep/prep_data.py"),
+        ("train_model.yml", "train_diabetes_model", {"training_data": "uri_folder", "reg_rate": "number"},
+         {"model_output": "uri_folder"}, "src/train/train_model.py"),
+    ],
+)
+def test_component_yaml_declares_its_interface(yaml_file, name, inputs, outputs, script):
+    text = (FOLDER / yaml_file).read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json")
+    component = load_component(source=FOLDER / yaml_file)
+
+    assert (component.name, component.version, component.type) == (name, "1", "command")
+    assert {k: v.type for k, v in component.inputs.items()} == inputs
+    assert {k: v.type for k, v in component.outputs.items()} == outputs
+    assert component.environment == "AzureML-sklearn-1.5@latest"  # the loader drops "azureml:"
+    assert (Path(component.base_path) / component.code / Path(script).name).resolve() == (FOLDER / script).resolve()
+    # every input and output is passed to the script with a flag that the script parses
+    flags = re.findall(r"--(\w+) \$\{\{(?:inputs|outputs)\.(\w+)\}\}", component.command)
+    assert sorted(flag for flag, _ in flags) == sorted([*inputs, *outputs])
+    assert all(flag == port for flag, port in flags)
+    source = (FOLDER / script).read_text()
+    assert all(f'"--{flag}"' in source for flag, _ in flags)
+
+
+def test_register_components_and_get_one_back(workspace, run_snippet, capsys):
+    found = run_snippet("ch15_pipelines/register_components.py")
+
+    assert [(c.name, c.version) for c in workspace.created("components")] == [
+        ("prep_diabetes_data", "1"),
+        ("train_diabetes_model", "1"),
+    ]
+    (get,) = workspace.sent("components", "get")
+    assert get.kwargs == {"name": "prep_diabetes_data", "version": "1"}
+    assert found["prep_data"].display_name == "Prepare diabetes data"
+    assert capsys.readouterr().out.splitlines() == [
+        "Registered prep_diabetes_data, version 1",
+        "Registered train_diabetes_model, version 1",
+        "Prepare diabetes data ['input_data'] ['output_data']",
+    ]
+
+
+# --- the pipeline job, built in Python and in YAML ------------------------------------
+
+
+def test_pipeline_sends_two_wired_steps(workspace, run_snippet):
+    script = run_snippet("ch15_pipelines/pipeline.py")
+
+    (call,) = workspace.sent("jobs", "create_or_update")
+    assert call.kwargs == {"experiment_name": "diabetes-pipeline"}
+    job = call.args[0]
+    assert isinstance(job, PipelineJob) and job.type == "pipeline"
+    assert list(job.jobs) == ["prep_step", "train_step"]
+    prep, train = job.jobs["prep_step"], job.jobs["train_step"]
+    assert (prep.component.name, train.component.name) == ("prep_diabetes_data", "train_diabetes_model")
+
+    # step 2's input is step 1's output
+    binding = train.inputs["training_data"]._data
+    assert (binding._owner.name, binding._port_name) == ("prep_step", "output_data")
+    assert skeleton(job)["jobs"]["train_step"]["inputs"]["training_data"] == {"path": PREP_BINDING}
+
+    # compute: the pipeline default, overridden by the preparation step
+    assert job.settings.default_compute == "cpu-cluster"
+    assert (prep.compute, train.compute) == ("serverless", None)
+    assert job.settings.default_datastore == "workspaceblobstore"
+
+    # pipeline inputs and outputs
+    assert job.inputs["pipeline_input_data"]._data.path == "azureml:diabetes-data:1"
+    assert job.inputs["reg_rate"]._data == 0.1
+    assert skeleton(job)["jobs"]["train_step"]["inputs"]["reg_rate"] == {"path": "${{parent.inputs.reg_rate}}"}
+    assert set(job.outputs) == {"prepared_data", "trained_model"}
+    assert job.outputs["trained_model"].mode == "upload"
+    assert job.experiment_name == "diabetes-pipeline"
+
+    (stream,) = workspace.sent("jobs", "stream")
+    assert stream.args == (script["returned_job"].name,)
+    assert workspace.get("jobs", script["returned_job"].name).jobs.keys() == {"prep_step", "train_step"}
+
+
+def test_pipeline_yaml_matches_the_python_pipeline(workspace, run_snippet):
+    run_snippet("ch15_pipelines/pipeline.py")
+    python_job = workspace.created("jobs")[0]
+
+    text = (FOLDER / "pipeline_job.yml").read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json")
+    yaml_job = load_job(FOLDER / "pipeline_job.yml")
+
+    assert isinstance(yaml_job, PipelineJob)
+    assert skeleton(yaml_job) == skeleton(python_job)  # steps, bindings, inputs, outputs, settings
+    assert skeleton(yaml_job)["jobs"]["train_step"]["inputs"]["training_data"] == {"path": PREP_BINDING}
+    for step in ("prep_step", "train_step"):
+        from_yaml, from_python = yaml_job.jobs[step].component, python_job.jobs[step].component
+        # a component file referenced by a pipeline YAML loads as an anonymous component
+        assert load_component(FOLDER / from_yaml._source_path).name == from_python.name
+        assert from_yaml.display_name == from_python.display_name
+        assert from_yaml.command == from_python.command
+
+
+# --- schedules ------------------------------------------------------------------------
+
+
+def test_schedules_send_cron_and_recurrence_triggers(workspace, run_snippet, tmp_path):
+    run_snippet("ch15_pipelines/schedule_pipeline.py")
+
+    schedules = workspace.created("schedules")
+    assert [s.name for s in schedules] == [
+        "diabetes-pipeline-weekly",
+        "diabetes-pipeline-daily",
+        "diabetes-pipeline-biweekly",
+    ]
+    assert all(isinstance(s, JobSchedule) for s in schedules)
+    weekly, daily, biweekly = (s.trigger for s in schedules)
+
+    assert isinstance(weekly, CronTrigger)
+    assert (weekly.expression, weekly.time_zone) == ("0 6 * * 1", "W. Europe Standard Time")
+    assert isinstance(daily, RecurrenceTrigger) and isinstance(biweekly, RecurrenceTrigger)
+    assert (daily.frequency, daily.interval, daily.time_zone) == ("day", 1, "UTC")
+    assert (daily.schedule.hours, daily.schedule.minutes, daily.schedule.week_days) == ([2, 14], 30, None)
+    assert (biweekly.frequency, biweekly.interval) == ("week", 2)
+    assert (biweekly.schedule.hours, biweekly.schedule.minutes) == (7, 0)
+    assert biweekly.schedule.week_days == ["monday", "thursday"]
+
+    # each schedule creates the YAML pipeline
+    expected = skeleton(load_job(FOLDER / "pipeline_job.yml"))
+    for schedule in schedules:
+        assert isinstance(schedule.create_job, PipelineJob)
+        assert skeleton(schedule.create_job) == expected
+
+    # the triggers pass the SDK's schedule schema (create_job given as the YAML file)
+    for schedule in schedules:
+        trigger = schedule._to_dict()["trigger"]
+        path = Path.cwd() / f"{schedule.name}.yml"
+        path.write_text(yaml.safe_dump({"name": schedule.name, "trigger": trigger, "create_job": "./pipeline_job.yml"}))
+        assert load_schedule(path)._to_dict()["trigger"] == trigger
+
+
+def test_manage_schedules_disables_before_deleting(workspace, run_snippet, capsys):
+    job = load_job(FOLDER / "pipeline_job.yml")
+    seeded = {
+        "diabetes-pipeline-weekly": CronTrigger(expression="0 6 * * 1"),
+        "diabetes-pipeline-daily": RecurrenceTrigger(frequency="day", interval=1),
+    }
+    for name, trigger in seeded.items():
+        workspace.add("schedules", JobSchedule(name=name, trigger=trigger, create_job=job))
+
+    run_snippet("ch15_pipelines/manage_schedules.py")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "diabetes-pipeline-weekly TriggerType.CRON",
+        "diabetes-pipeline-daily TriggerType.RECURRENCE",
+    ]
+    calls = [(c.method, c.kwargs["name"]) for c in workspace.sent("schedules") if c.method.startswith("begin_")]
+    assert calls == [
+        ("begin_disable", "diabetes-pipeline-daily"),
+        ("begin_enable", "diabetes-pipeline-daily"),
+        ("begin_disable", "diabetes-pipeline-biweekly"),
+        ("begin_delete", "diabetes-pipeline-biweekly"),
+    ]
