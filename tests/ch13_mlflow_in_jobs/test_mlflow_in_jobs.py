@@ -1,0 +1,157 @@
+"""Chapter 13: the training script logs to a real MLflow store as it would in a job,
+read_runs.py reads it back, and the job itself goes to the fake workspace."""
+
+import re
+import runpy
+import shlex
+import sys
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+from azure.ai.ml.entities import Workspace
+from mlflow import MlflowClient
+from sklearn.datasets import make_classification
+
+from tests.conftest import SNIPPETS
+
+TRAIN = SNIPPETS / "ch13_mlflow_in_jobs" / "src" / "train.py"
+EXPERIMENT = "diabetes-training"
+EPOCHS = 8
+FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
+
+
+# --- the job, sent to the fake workspace -------------------------------------------
+
+
+def test_submit_job_sends_the_tracked_training_job(workspace, run_snippet):
+    script = run_snippet("ch13_mlflow_in_jobs/submit_job.py")
+
+    (job,) = workspace.created("jobs")
+    assert Path(job.code).name == "src"
+    assert job.environment == "azureml:AzureML-sklearn-1.5@latest"
+    assert (job.compute, job.experiment_name, job.display_name) == (
+        "cpu-cluster", EXPERIMENT, "diabetes-sgd-tracked",
+    )
+    sent = job._to_job()
+    data = sent.inputs["diabetes_data"]
+    assert (data.type, data.path) == ("uri_file", "azureml:diabetes-data:1")
+    assert (sent.inputs["epochs"], sent.inputs["alpha"]) == (20, 0.0001)
+    assert sent.outputs["model_output"].type == "uri_folder"
+
+    (stream,) = workspace.sent("jobs", "stream")
+    assert stream.args == (script["returned_job"].name,)
+
+
+def test_job_command_matches_the_script_arguments(workspace, run_snippet):
+    """Every --option in the command exists in train.py, and every placeholder names an input or output."""
+    job = run_snippet("ch13_mlflow_in_jobs/submit_job.py")["job"]
+    placeholders = re.findall(r"\$\{\{(inputs|outputs)\.(\w+)\}\}", job.command)
+    assert {name for kind, name in placeholders if kind == "inputs"} == set(job.inputs)
+    assert {name for kind, name in placeholders if kind == "outputs"} == set(job.outputs)
+
+    argv = shlex.split(re.sub(r"\$\{\{\w+\.(\w+)\}\}", r"1", job.command))[1:]
+    parse_args = runpy.run_path(str(TRAIN))["parse_args"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", argv)
+        args = parse_args()  # an unknown option would exit with an error
+    assert (args.training_data, args.epochs, args.alpha, args.model_output) == ("1", 1, 1.0, "1")
+
+
+# --- the training script, on a real MLflow store, the way a job runs it ---------------
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A SQLite store holding the 'job' run (resumed through MLFLOW_RUN_ID) and one local run."""
+    folder = tmp_path_factory.mktemp("ch13")
+    X, y = make_classification(n_samples=300, n_features=5, n_informative=3, random_state=0)
+    csv = folder / "diabetes.csv"
+    pd.DataFrame(X, columns=FEATURES).assign(Diabetic=y).to_csv(csv, index=False)
+    uri = f"sqlite:///{folder}/mlflow.db"
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)  # artifacts go under this folder, never into the repository
+        client = MlflowClient(uri)
+        # What Azure ML does before the script starts: create the experiment and the job's run
+        job_run = client.create_run(client.create_experiment(EXPERIMENT), run_name="diabetes-sgd-tracked")
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        patch.setenv("MLFLOW_EXPERIMENT_NAME", EXPERIMENT)
+        patch.setenv("MLFLOW_RUN_ID", job_run.info.run_id)
+        train(patch, csv, folder / "job_model", "--alpha", "0.0001")
+        # A second run, started locally: no run ID, so the script creates a new run
+        patch.delenv("MLFLOW_RUN_ID", raising=False)
+        train(patch, csv, folder / "local_model", "--alpha", "0.1")
+        yield {"uri": uri, "job": job_run.info.run_id, "folder": folder}
+    mlflow.set_tracking_uri(None)
+
+
+def train(patch, csv, model_output, *extra):
+    argv = ["train.py", "--training_data", str(csv), "--epochs", str(EPOCHS), "--model_output", str(model_output)]
+    patch.setattr(sys, "argv", [*argv, *extra])
+    runpy.run_path(str(TRAIN), run_name="__main__")
+
+
+def test_the_script_logs_into_the_job_run(store):
+    client = MlflowClient(store["uri"])
+    run = client.get_run(store["job"])  # the run Azure ML "created", not a new one
+
+    assert run.info.status == "FINISHED"
+    assert client.get_experiment(run.info.experiment_id).name == EXPERIMENT
+    # The local run (no MLFLOW_RUN_ID) went to the same experiment, through MLFLOW_EXPERIMENT_NAME
+    all_runs = client.search_runs([run.info.experiment_id])
+    assert sorted(r.data.params["alpha"] for r in all_runs) == ["0.0001", "0.1"]
+    assert run.data.params == {"epochs": str(EPOCHS), "alpha": "0.0001", "loss": "log_loss", "training_rows": "210"}
+    assert set(run.data.metrics) == {"train_log_loss", "val_log_loss", "val_accuracy", "val_auc"}
+    assert 0.6 < run.data.metrics["val_auc"] <= 1.0
+
+    history = client.get_metric_history(store["job"], "val_log_loss")
+    assert sorted(m.step for m in history) == list(range(1, EPOCHS + 1))
+
+    files = {a.path for a in client.list_artifacts(store["job"])}
+    files |= {a.path for folder in ("plots", "evaluation") for a in client.list_artifacts(store["job"], folder)}
+    assert {"plots/roc_curve.png", "summary.json", "classification_report.txt", "evaluation/predictions.csv"} <= files
+
+
+def test_each_value_is_logged_once(store):
+    """No duplicates: one value per metric without a step, one value per epoch for the curves."""
+    client = MlflowClient(store["uri"])
+    for name, expected in {"val_auc": 1, "val_accuracy": 1, "train_log_loss": EPOCHS, "val_log_loss": EPOCHS}.items():
+        assert len(client.get_metric_history(store["job"], name)) == expected
+
+
+def test_model_is_saved_to_the_output_folder(store):
+    model = mlflow.sklearn.load_model(str(store["folder"] / "job_model"))
+    assert list(model.named_steps) == ["scale", "classify"]
+    assert (store["folder"] / "job_model" / "MLmodel").is_file()
+
+
+# --- reading the runs back ----------------------------------------------------------
+
+
+def test_read_runs_finds_the_job_run_and_downloads(store, workspace, run_snippet, capsys):
+    seeded = Workspace(name="mlw-dp100-labs")
+    seeded._mlflow_tracking_uri = store["uri"]
+    workspace.add("workspaces", seeded)
+
+    found = run_snippet("ch13_mlflow_in_jobs/read_runs.py", store["job"])
+
+    # search_runs: the filter on alpha keeps the job run and drops the local one
+    assert list(found["runs"]["run_id"]) == [store["job"]]
+    assert found["run"].info.run_id == store["job"]
+    assert found["run"].data.params["epochs"] == str(EPOCHS)
+    assert [step for step, _ in found["curve"]] == list(range(1, EPOCHS + 1))
+
+    assert (Path(found["plots"]) / "roc_curve.png").stat().st_size > 0
+    assert Path(found["plots"]).parent.name == "downloads"
+    assert found["summary"]["features"] == FEATURES
+    assert found["summary"]["val_auc"] == pytest.approx(found["run"].data.metrics["val_auc"])
+
+    (download,) = workspace.sent("jobs", "download")
+    assert download.args == (store["job"],)
+    assert download.kwargs == {"output_name": "model_output", "download_path": "downloads"}
+
+    out = capsys.readouterr().out
+    assert f"val_log_loss: {EPOCHS} steps" in out
+    assert "status: FINISHED" in out
