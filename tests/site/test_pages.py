@@ -5,10 +5,19 @@ import re
 import pytest
 import yaml
 
-from tests.site.pages import DOCS, fenced_blocks, front_matter, is_typed_code, pages, word_count
+from tests.site.pages import DOCS, fenced_blocks, front_matter, includes, is_typed_code, pages, word_count
 
 CHAPTERS = sorted(p for p in DOCS.glob("0[1-7]-*/[0-2][0-9]-*.md"))
-WRITTEN_CHAPTERS = [p for p in CHAPTERS if int(p.name[:2]) <= 12]
+
+
+def minimum_words(page) -> int:
+    """Chapters 1-12 port the raw notes; 13-23 (titles only in the notes) were written anew, longer."""
+    return 500 if int(page.name[:2]) <= 12 else 600
+
+
+def minimum_code_blocks(page) -> int:
+    number = int(page.name[:2])
+    return 0 if number <= 12 else 1 if number == 20 else 2
 
 
 def chapter_id(page):
@@ -41,9 +50,11 @@ def test_chapter_title_names_its_number(page):
     assert re.search(rf"^# Chapter {number}\. \S", page.read_text(encoding="utf-8"), re.M), page
 
 
-@pytest.mark.parametrize("page", WRITTEN_CHAPTERS, ids=chapter_id)
-def test_written_chapter_has_500_words_and_exam_key_points(page):
-    assert word_count(page) >= 500, f"{page}: {word_count(page)} words of prose"
+@pytest.mark.parametrize("page", CHAPTERS, ids=chapter_id)
+def test_chapter_has_its_words_code_and_exam_key_points(page):
+    assert word_count(page) >= minimum_words(page), f"{page}: {word_count(page)} words of prose"
+    code_blocks = [block for block in fenced_blocks(page) if includes(block)]
+    assert len(code_blocks) >= minimum_code_blocks(page), f"{page}: {len(code_blocks)} verified code blocks"
     headings = re.findall(r"^## (.+)$", page.read_text(encoding="utf-8"), re.M)
     assert headings and headings[-1] == "Key points for the exam", f"{page}: last H2 is {headings[-1:]}"
 
