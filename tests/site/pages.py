@@ -27,8 +27,12 @@ class Block:
         return f"{self.page.relative_to(ROOT)}:{self.line}"
 
 
+# Pulled into pages by hooks, not pages themselves (mkdocs.yml: exclude_docs).
+NOT_PAGES = ("questions", "includes")
+
+
 def pages() -> list[Path]:
-    return sorted(DOCS.rglob("*.md"))
+    return sorted(p for p in DOCS.rglob("*.md") if p.relative_to(DOCS).parts[0] not in NOT_PAGES)
 
 
 def fenced_blocks(page: Path) -> list[Block]:

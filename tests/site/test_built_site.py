@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,12 @@ def test_mermaid_is_served_locally_and_only_where_a_diagram_is(site):
         if loads_mermaid:
             src = re.search(r'<script src="([^"]*mermaid\.min\.js)"', html).group(1)
             assert (page.parent / src).resolve().is_file(), f"{page.relative_to(site)} loads a missing {src}"
+
+
+def test_pages_with_snippets_name_the_versions_they_were_tested_with(site):
+    expected = f"azure-ai-ml {version('azure-ai-ml')}</code>, <code>mlflow {version('mlflow')}"
+    chapter_pages = [p for p in html_pages(site) if re.search(r"/\d\d-[\w-]+/\d\d-[\w-]+/index\.html$", p.as_posix())]
+    assert len(chapter_pages) == 23
+    for page in chapter_pages:
+        assert expected in page.read_text(encoding="utf-8"), page.relative_to(site)
+    assert (site / "verified" / "index.html").is_file()

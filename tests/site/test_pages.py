@@ -67,3 +67,19 @@ def test_the_typed_code_rule_names_page_and_line(tmp_path, monkeypatch):
     )
     typed = [block.where for block in fenced_blocks(page) if is_typed_code(block)]
     assert typed == ["page.md:11"]
+
+
+QUESTION = re.compile(r'^\?\?\? question "(?P<text>[^"]+)"$', re.M)
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=chapter_id)
+def test_chapter_has_three_practice_questions_with_answers_and_links(page):
+    questions = DOCS / "questions" / f"ch{page.name[:2]}.md"
+    assert questions.is_file(), f"{page}: write its practice questions in {questions.relative_to(DOCS)}"
+    text = questions.read_text(encoding="utf-8")
+    assert text.startswith("## Practice questions\n"), questions
+    blocks = QUESTION.split(text)[1:]  # [question, body, question, body, ...]
+    assert len(blocks) >= 6, f"{questions}: fewer than 3 questions"
+    for question, body in zip(blocks[::2], blocks[1::2], strict=True):
+        assert "**Answer:**" in body, f"{questions}: no answer for {question!r}"
+        assert re.search(r"\]\(#[\w-]+\)", body), f"{questions}: {question!r} links to no part of the page"
