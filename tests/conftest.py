@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import runpy
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -90,3 +91,16 @@ def run_snippet(tmp_path, monkeypatch):
         return runpy.run_path(str(script), run_name="__main__")
 
     return run
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site, built once per test session with ``mkdocs build --strict``; no warning allowed."""
+    out = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert build.returncode == 0, build.stderr
+    assert "WARNING" not in build.stderr, build.stderr
+    return out

@@ -1,0 +1,68 @@
+"""What a reader sees in Chromium: diagrams, tabs, copy buttons, hover definitions."""
+
+import textwrap
+
+from tests.site.pages import SNIPPETS
+from tests.site.tabs import all_tab_groups
+
+DIAGRAM_PAGE = "01-design-ml-solution/01-data-ingestion/"
+TABS_PAGE = "02-workspace/08-compute-targets/"
+
+
+def svgs_inside_diagrams(node, inside=False) -> list[str]:
+    """Mermaid's SVGs (their diagram kind) in a DOM tree read through closed shadow roots."""
+    attributes = dict(zip(node.get("attributes", [])[::2], node.get("attributes", [])[1::2], strict=True))
+    inside = inside or "mermaid" in attributes.get("class", "").split()
+    found = [attributes.get("aria-roledescription", "")] if inside and node.get("nodeName") == "svg" else []
+    for child in node.get("children", []) + node.get("shadowRoots", []):
+        found += svgs_inside_diagrams(child, inside)
+    return found
+
+
+def test_diagrams_render_to_svg(visit):
+    page = visit.open(DIAGRAM_PAGE)
+    page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 50")
+    # Material draws each diagram into a closed shadow root; the DevTools protocol can see inside.
+    document = page.context.new_cdp_session(page).send("DOM.getDocument", {"depth": -1, "pierce": True})
+    assert svgs_inside_diagrams(document["root"]) == ["flowchart-v2"]
+
+
+def test_a_page_without_diagrams_does_not_load_mermaid(visit):
+    visit.open("02-workspace/06-developer-tools/")
+    assert not [url for url in visit.requests if "mermaid" in url]
+
+
+def test_abbreviations_have_hover_definitions(visit):
+    page = visit.open("01-design-ml-solution/03-deployment-solution/")
+    titles = page.eval_on_selector_all("abbr[title]", "nodes => nodes.map(n => n.textContent + ': ' + n.title)")
+    assert any(title.startswith("AKS: ") for title in titles), titles
+
+
+def test_copy_button_copies_exactly_the_snippet(visit):
+    page = visit.open(TABS_PAGE)
+    block = page.locator("div.language-python", has_text="AmlCompute(").first
+    block.hover()
+    block.locator('button[data-md-type="copy"]').click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    source = (SNIPPETS / "ch08_compute_targets/compute_cluster.py").read_text()
+    shown = source.split("# --8<-- [start:cluster]\n")[1].split("# --8<-- [end:cluster]")[0]
+    assert copied.strip("\n") == textwrap.dedent(shown).strip("\n")
+
+
+def test_tabs_switch_together_and_stay_linked_across_pages(visit):
+    pages_with_tabs = sorted({group.page for group in all_tab_groups()})
+    assert len(pages_with_tabs) >= 2
+    first, second = (p.relative_to(p.parents[1]).with_suffix("").as_posix() + "/" for p in pages_with_tabs[:2])
+    page = visit.open(first)
+    assert _selected_labels(page) == {"Python SDK"}
+    page.locator(".tabbed-labels label", has_text="YAML").first.click()
+    assert _selected_labels(page) == {"YAML"}
+    page = visit.open(second)
+    assert _selected_labels(page) == {"YAML"}
+
+
+def _selected_labels(page) -> set[str]:
+    return set(page.evaluate("""() => [...document.querySelectorAll('.tabbed-set')].map(set => {
+        const checked = set.querySelector(':scope > input:checked');
+        return set.querySelector(`label[for="${checked.id}"]`).textContent.trim();
+    })"""))
