@@ -66,13 +66,16 @@ class Visit:
 
     def foreign_requests(self) -> list[str]:
         local = urlsplit(self.site_url).netloc
-        return [url for url in self.requests if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != local]
+        web = [urlsplit(url) for url in self.requests if url.startswith(("http:", "https:"))]
+        return [part.geturl() for part in web if part.netloc != local]
 
 
 @pytest.fixture
 def visit(browser, site_url):
     """A fresh browser context; after the test, no console error and no request off the local server."""
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], viewport={"width": 1280, "height": 900}
+    )
     tab = Visit(context, site_url)
     yield tab
     context.close()
