@@ -6,7 +6,10 @@ READY := $(VENV)/.installed
 # Silence Material's notice about MkDocs 2 (we pin mkdocs<2).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint clean
+# Browser tests drive Debian's Chromium (never a downloaded build); CHROMIUM may name another.
+export CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: serve build test browser clean
 
 serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -14,8 +17,11 @@ serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 build: $(READY)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
-test: build  ## set up, build strictly, run every test
+test: build browser  ## set up, build strictly, run every test
 	$(BIN)/pytest
+
+browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as in CI)
+	@test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 clean:
 	rm -rf site .coverage
