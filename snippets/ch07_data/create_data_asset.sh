@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
+# Register the data asset described in data_asset.yml, then look at it.
 set -euo pipefail
 
-# Register the data asset described in data_asset.yml, then look at it.
-az ml data create --file data_asset.yml \
-  --resource-group rg-dp100-labs --workspace-name mlw-dp100-labs
+GROUP="${GROUP:-rg-dp100-labs}"
+WORKSPACE="${WORKSPACE:-mlw-dp100-labs}"
 
-az ml data show --name diabetes-csv --version 2 \
-  --resource-group rg-dp100-labs --workspace-name mlw-dp100-labs
+az ml data create --file data_asset.yml \
+  --resource-group "$GROUP" --workspace-name "$WORKSPACE"
+
+az ml data show --name diabetes-csv --version 1 \
+  --resource-group "$GROUP" --workspace-name "$WORKSPACE"

@@ -26,10 +26,8 @@ job = command(
     display_name="diabetes-train-logreg",
     experiment_name="diabetes-training",
 )
-# --8<-- [end:job]
 
-# --8<-- [start:submit]
 returned_job = ml_client.jobs.create_or_update(job)
 print(f"Submitted {returned_job.name}; studio link: {returned_job.studio_url}")
 ml_client.jobs.stream(returned_job.name)  # prints the log until the job ends
-# --8<-- [end:submit]
+# --8<-- [end:job]

@@ -16,10 +16,3 @@ blue = ManagedOnlineDeployment(
 )
 ml_client.online_deployments.begin_create_or_update(blue).result()  # builds and starts it: minutes
 # --8<-- [end:deployment]
-
-# --8<-- [start:traffic]
-# A new deployment gets no traffic: send all requests to blue
-endpoint = ml_client.online_endpoints.get(name="diabetes-endpoint")
-endpoint.traffic = {"blue": 100}
-ml_client.online_endpoints.begin_create_or_update(endpoint).result()
-# --8<-- [end:traffic]

@@ -6,14 +6,16 @@ GROUP="${GROUP:-rg-dp100-labs}"
 WORKSPACE="${WORKSPACE:-mlw-dp100-labs}"
 ENDPOINT="diabetes-endpoint"
 
-# --8<-- [start:create]
+# --8<-- [start:endpoint]
 az ml online-endpoint create --file endpoint.yml \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"
+# --8<-- [end:endpoint]
 
+# --8<-- [start:deployment]
 # --all-traffic sends 100 % of the endpoint's traffic to this deployment
 az ml online-deployment create --file blue-deployment.yml --all-traffic \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"
-# --8<-- [end:create]
+# --8<-- [end:deployment]
 
 # --8<-- [start:use]
 az ml online-endpoint invoke --name "$ENDPOINT" --request-file sample-request.json \

@@ -32,10 +32,3 @@ deployment = ModelBatchDeployment(
 )
 ml_client.batch_deployments.begin_create_or_update(deployment).result()
 # --8<-- [end:deployment]
-
-# --8<-- [start:default]
-# Jobs that name no deployment go to the endpoint's default deployment
-endpoint = ml_client.batch_endpoints.get(name="diabetes-batch")
-endpoint.defaults.deployment_name = deployment.name
-ml_client.batch_endpoints.begin_create_or_update(endpoint).result()
-# --8<-- [end:default]

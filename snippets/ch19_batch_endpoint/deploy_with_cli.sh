@@ -5,14 +5,16 @@ set -euo pipefail
 group="rg-dp100-labs"
 workspace="mlw-dp100-labs"
 
-# --8<-- [start:create]
+# --8<-- [start:endpoint]
 az ml batch-endpoint create --file batch_endpoint.yml \
   --resource-group "$group" --workspace-name "$workspace"
+# --8<-- [end:endpoint]
 
+# --8<-- [start:deployment]
 # --set-default makes this the deployment that jobs use when they name none
 az ml batch-deployment create --file batch_deployment.yml --set-default \
   --resource-group "$group" --workspace-name "$workspace"
-# --8<-- [end:create]
+# --8<-- [end:deployment]
 
 # --8<-- [start:invoke]
 job_name=$(az ml batch-endpoint invoke --name diabetes-batch \

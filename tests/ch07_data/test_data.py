@@ -6,7 +6,7 @@ from pathlib import Path
 
 import mltable
 import pytest
-from azure.ai.ml import load_data
+from azure.ai.ml import load_data, load_datastore
 from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import (
     AccountKeyConfiguration,
@@ -31,6 +31,22 @@ def test_identity_datastore_stores_no_credentials(workspace, run_snippet):
     assert type(datastore.credentials) is NoneCredentialConfiguration
     stored = workspace.get("datastores", "blob_identity_example")
     assert type(stored.credentials) is NoneCredentialConfiguration
+
+
+def test_yaml_datastore_is_identity_based_like_the_python_one():
+    datastore = load_datastore(SNIPPETS / "datastore_identity.yml")
+
+    assert isinstance(datastore, AzureBlobDatastore)
+    assert datastore.name == "blob_identity_example"
+    assert (datastore.account_name, datastore.container_name) == ("mytestblobstore", "data-container")
+    assert type(datastore.credentials) is NoneCredentialConfiguration
+
+
+def test_cli_script_creates_the_datastore_from_its_yaml():
+    script = (SNIPPETS / "create_datastore.sh").read_text()
+
+    assert re.findall(r"az ml datastore create --file (\S+)", script) == ["datastore_identity.yml"]
+    assert "--name blob_identity_example" in script
 
 
 def test_account_key_comes_from_the_environment(workspace, run_snippet, monkeypatch):
@@ -118,7 +134,7 @@ def test_mltable_asset_points_at_the_local_folder_with_its_mltable_file(workspac
 def test_yaml_data_asset_loads_with_the_sdk():
     asset = load_data(SNIPPETS / "data_asset.yml")
 
-    assert (asset.name, asset.version, asset.type) == ("diabetes-csv", "2", AssetTypes.URI_FILE)
+    assert (asset.name, asset.version, asset.type) == ("diabetes-csv", "1", AssetTypes.URI_FILE)
     assert asset.path == "azureml://datastores/workspaceblobstore/paths/diabetes/diabetes.csv"
 
 

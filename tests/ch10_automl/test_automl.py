@@ -88,6 +88,8 @@ def test_yaml_job_matches_python_job(workspace, run_snippet):
     run_snippet("ch10_automl/automl_classification.py")
     (python_job,) = workspace.created("jobs")
 
+    text = (SNIPPETS / "automl_classification_job.yml").read_text()
+    assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/autoMLClassificationJob.schema.json")
     yaml_job = load_job(SNIPPETS / "automl_classification_job.yml")
 
     assert key_settings(yaml_job) == key_settings(python_job) == EXPECTED

@@ -73,8 +73,8 @@ def test_create_endpoint_sends_a_managed_endpoint_with_key_auth(endpoint, run_sn
 
 
 def test_deploy_blue_sends_the_deployment_then_all_traffic_to_it(endpoint, run_snippet):
-    run_snippet("ch18_online_endpoint/create_endpoint.py")
-    run_snippet("ch18_online_endpoint/deploy_blue.py")
+    for script in ("create_endpoint.py", "deploy_blue.py", "route_traffic_to_blue.py"):
+        run_snippet(f"ch18_online_endpoint/{script}")
 
     (blue,) = endpoint.created("online_deployments")
     assert isinstance(blue, ManagedOnlineDeployment)
@@ -110,7 +110,7 @@ def test_mlflow_model_is_deployed_without_code_or_environment(endpoint, run_snip
 
 
 def test_blue_green_rollout_mirrors_then_splits_then_switches(endpoint, run_snippet, score, capsys):
-    for script in ("create_endpoint.py", "deploy_blue.py", "blue_green_traffic.py"):
+    for script in ("create_endpoint.py", "deploy_blue.py", "route_traffic_to_blue.py", "blue_green_traffic.py"):
         run_snippet(f"ch18_online_endpoint/{script}")
 
     blue, green = endpoint.created("online_deployments")

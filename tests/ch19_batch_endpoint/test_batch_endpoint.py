@@ -123,8 +123,8 @@ EXPECTED_DEPLOYMENT = {
 
 
 def test_create_batch_deployment_sends_settings_and_sets_default(workspace, run_snippet):
-    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
-    run_snippet("ch19_batch_endpoint/create_batch_deployment.py")
+    for script in ("create_batch_endpoint.py", "create_batch_deployment.py", "set_default_deployment.py"):
+        run_snippet(f"ch19_batch_endpoint/{script}")
 
     (deployment,) = workspace.created("batch_deployments")
     assert isinstance(deployment, ModelBatchDeployment)

@@ -25,6 +25,7 @@ LOADERS = {
     "azureBlob": aml.load_datastore,
     "azureDataLakeGen2": aml.load_datastore,
     "azureFile": aml.load_datastore,
+    "autoMLClassificationJob": aml.load_job,
     "commandJob": aml.load_job,
     "sweepJob": aml.load_job,
     "pipelineJob": aml.load_job,
@@ -48,7 +49,12 @@ def normalised(value):
     """The SDK's dict form, minus empty fields; `azureml:` prefixes and local folders made comparable."""
     if isinstance(value, dict):
         pairs = ((key, normalised(item)) for key, item in value.items() if key not in IGNORED)
-        return {key: item for key, item in pairs if item not in (None, {}, [], "")}
+        fields = {key: item for key, item in pairs if item not in (None, {}, [], "")}
+        if fields.get("type") == "bandit":  # the slack not chosen: None on a sweep() node, 0 once loaded
+            fields = {key: item for key, item in fields.items() if not (key.startswith("slack_") and item == 0)}
+        if isinstance(fields.get("component"), dict):  # a step's local component file is registered anonymously
+            fields["component"] = {k: v for k, v in fields["component"].items() if k not in ("name", "version")}
+        return fields
     if isinstance(value, list):
         return [normalised(item) for item in value]
     if isinstance(value, str):
