@@ -15,4 +15,8 @@ def on_page_markdown(markdown, page, config, files):
     questions = Path(config.docs_dir) / "questions" / f"ch{name[:2]}.md"
     if not questions.is_file():
         return markdown
-    return f"{markdown.rstrip()}\n\n{questions.read_text(encoding='utf-8')}"
+    # Kept out of search: questions name other chapters' terms and would crowd their results.
+    text = questions.read_text(encoding="utf-8").replace(
+        "## Practice questions\n", "## Practice questions { data-search-exclude }\n", 1
+    )
+    return f"{markdown.rstrip()}\n\n{text}"
