@@ -83,3 +83,23 @@ def test_chapter_has_three_practice_questions_with_answers_and_links(page):
     for question, body in zip(blocks[::2], blocks[1::2], strict=True):
         assert "**Answer:**" in body, f"{questions}: no answer for {question!r}"
         assert re.search(r"\]\(#[\w-]+\)", body), f"{questions}: {question!r} links to no part of the page"
+
+
+def test_every_exam_skill_links_to_a_chapter():
+    """In the exam map's skill tables (header `| Area | Skill...`), every row links to a page."""
+    rows, in_skills = [], False
+    for line in (DOCS / "exam-map.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| Area |"):
+            in_skills = True
+        elif not line.startswith("|"):
+            in_skills = False
+        elif in_skills and not line.startswith("|---"):
+            rows.append(line)
+    assert len(rows) >= 100, "both outlines, skill by skill"
+    assert [row for row in rows if not re.search(r"\]\([\w/.-]+\.md(#[\w-]+)?\)", row)] == []
+
+
+def test_every_section_has_a_diagram():
+    sections = sorted(DOCS.glob("0[1-7]-*"))
+    without = [s.name for s in sections if not any("```mermaid" in p.read_text() for p in s.glob("*.md"))]
+    assert without == []
