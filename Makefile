@@ -17,8 +17,8 @@ serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 build: $(READY)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
-test: build browser  ## set up, build strictly, run every test
-	$(BIN)/pytest
+test: build browser  ## set up, build strictly, run every test (on the site just built)
+	BUILT_SITE=site $(BIN)/pytest
 
 browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as in CI)
 	@test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

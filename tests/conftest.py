@@ -7,6 +7,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import MagicMock
 
@@ -24,13 +25,39 @@ SNIPPETS = ROOT / "snippets"
 os.environ["MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT"] = "0"
 
 
-@pytest.fixture(autouse=True)
-def forget_mlflow_state():
-    """MLflow keeps the active run and experiment in globals: no test inherits another's."""
+# MLflow reads these, and writes some of them itself (set_tracking_uri, set_experiment, start_run).
+MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID")
+
+
+@contextmanager
+def mlflow_state_restored():
+    """MLflow keeps the active run, experiment and tracking URI in globals and in the
+    environment; put them back as they were."""
+    before = {name: os.environ.get(name) for name in MLFLOW_VARIABLES}
     yield
     while mlflow.active_run():
         mlflow.end_run()
     mlflow.tracking.fluent._active_experiment_id = None
+    mlflow.set_tracking_uri(None)
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(autouse=True, scope="module")
+def module_forgets_mlflow_state():
+    """No module inherits another's MLflow state (its own module fixtures run inside this)."""
+    with mlflow_state_restored():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def test_forgets_mlflow_state():
+    """No test inherits another's MLflow state (its module's store, set up before, stays)."""
+    with mlflow_state_restored():
+        yield
 
 
 @pytest.fixture
@@ -95,7 +122,10 @@ def run_snippet(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site, built once per test session with ``mkdocs build --strict``; no warning allowed."""
+    """The site, built with ``mkdocs build --strict`` (no warning allowed) once per test
+    process, or the one ``make test`` has just built that way (BUILT_SITE)."""
+    if os.environ.get("BUILT_SITE"):
+        return Path(os.environ["BUILT_SITE"]).resolve()
     out = tmp_path_factory.mktemp("site")
     build = subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(out)],
