@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Browser tests drive Debian's Chromium (never a downloaded build); CHROMIUM may name another.
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test browser clean
+.PHONY: serve build test browser offline clean
 
 serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -23,8 +23,13 @@ test: build browser  ## set up, build strictly, run every test (on the site just
 browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as in CI)
 	@test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+offline: $(READY)  ## a zip of the site that works opened from disk (file://), search included
+	rm -rf site-offline
+	OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+	cd site-offline && ../$(BIN)/python -m zipfile -c ../dp100-study-notes-offline.zip .
+
 clean:
-	rm -rf site .coverage
+	rm -rf site site-offline dp100-study-notes-offline.zip .coverage
 
 $(READY): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,43 @@
+"""The offline download works opened from disk (file://), search included, with no network."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def unzipped_site(tmp_path_factory) -> Path:
+    """Built as `make offline` builds it, zipped, and unpacked where a reader would put it."""
+    work = tmp_path_factory.mktemp("offline")
+    subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(work / "built")],
+        cwd=ROOT, env={**os.environ, "OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}, check=True,
+    )
+    archive = shutil.make_archive(str(work / "notes"), "zip", work / "built")
+    zipfile.ZipFile(archive).extractall(work / "reader")
+    return work / "reader"
+
+
+def test_search_works_from_disk(visit, unzipped_site):
+    page = visit.page
+    page.goto((unzipped_site / "index.html").as_uri(), wait_until="load")
+    page.keyboard.press("/")
+    page.keyboard.type("bandit policy")
+    chapter = page.locator("li.md-search-result__item > a.md-search-result__link[href*='14-hyperparameter-tuning.html']")
+    chapter.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith("file://") and "Chapter 14" in page.title() + page.inner_text("h1")
+    assert [url for url in visit.requests if not url.startswith(("file://", "data:", "blob:"))] == []
+
+
+def test_diagrams_render_from_disk(visit, unzipped_site):
+    page = visit.page
+    page.goto((unzipped_site / "01-design-ml-solution" / "01-data-ingestion.html").as_uri(), wait_until="load")
+    page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 50")
