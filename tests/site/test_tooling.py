@@ -84,6 +84,11 @@ def test_workflows_match_the_github_schema():
     assert len(WORKFLOWS) >= 2 and result.returncode == 0, result.stdout + result.stderr
 
 
+def test_dependabot_config_matches_its_schema():
+    result = run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.dependabot", ".github/dependabot.yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_workflows_have_no_medium_or_high_zizmor_finding():
     result = run(str(BIN / "zizmor"), "--offline", "--min-severity", "medium", "--format", "json", *map(str, WORKFLOWS))
     assert json.loads(result.stdout) == [], result.stdout
