@@ -9,7 +9,11 @@ work) and ``assets/stylesheets/notebook.css`` lays out the cells.
 import re
 
 STYLESHEET = "assets/stylesheets/notebook.css"
-INLINED_BY_PLUGIN = re.compile(r"<style\b.*?</style>|<!-- Load mathjax -->.*?<!-- End of mermaid configuration -->", re.S)
+INLINED_BY_PLUGIN = re.compile(
+    r"<style\b.*?</style>"  # JupyterLab's and Pygments' stylesheets
+    r"|<!-- Load mathjax -->.*?<!-- End of mermaid configuration -->",  # loaders: no maths, no diagram here
+    re.S,
+)
 
 
 def on_page_content(html, page, config, files):
