@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import runpy
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -14,6 +16,7 @@ from unittest.mock import MagicMock
 import mlflow
 import pytest
 from azure.ai.ml import MLClient
+from mlflow.tracking import MlflowClient
 
 from tests.fake_workspace import FakeWorkspace
 
@@ -27,6 +30,26 @@ os.environ["MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT"] = "0"
 
 # MLflow reads these, and writes some of them itself (set_tracking_uri, set_experiment, start_run).
 MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID")
+
+
+@functools.cache
+def _migrated_tracking_store() -> Path:
+    """An empty SQLite tracking store with MLflow's tables created (its migrations take seconds),
+    made once per test process in a scratch folder (its Default experiment's artifacts go there)."""
+    folder = Path(tempfile.mkdtemp(prefix="mlflow-template-"))
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        MlflowClient(f"sqlite:///{folder / 'mlflow.db'}").search_experiments()
+    finally:
+        os.chdir(cwd)
+    return folder / "mlflow.db"
+
+
+def fresh_tracking_uri(folder: Path) -> str:
+    """A new, empty MLflow tracking store in ``folder``: a copy of the migrated one."""
+    shutil.copy(_migrated_tracking_store(), folder / "mlflow.db")
+    return f"sqlite:///{folder / 'mlflow.db'}"
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import yaml
 from azure.ai.ml import load_job
 from sklearn.datasets import make_classification
 
-from tests.conftest import ROOT, SNIPPETS
+from tests.conftest import ROOT, SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch04_mlops_solution"
 COLUMNS = "Pregnancies PlasmaGlucose DiastolicBloodPressure TricepsThickness SerumInsulin BMI DiabetesPedigree Age"
@@ -33,7 +33,7 @@ def test_job_yaml_loads_as_a_command_job():
 
 
 def test_train_script_logs_to_mlflow(run_snippet, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", fresh_tracking_uri(tmp_path))
     X, y = make_classification(n_samples=200, n_features=8, random_state=0)
     csv = tmp_path / "diabetes.csv"
     pd.DataFrame(X, columns=COLUMNS.split()).assign(Diabetic=y).to_csv(csv, index=False)

@@ -11,6 +11,8 @@ from azure.ai.ml.automl import BlockedTransformers, ClassificationModels, Classi
 from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import Workspace
 
+from tests.conftest import fresh_tracking_uri
+
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch10_automl"
 
 DIABETES_CSV = """PatientID,Pregnancies,PlasmaGlucose,DiastolicBloodPressure,BMI,Age,Diabetic
@@ -151,7 +153,7 @@ def test_register_training_data_creates_mltable_asset(workspace, run_snippet):
 def automl_runs(tmp_path, workspace, monkeypatch):
     """A local MLflow store holding an AutoML-like parent run and two child runs."""
     monkeypatch.chdir(tmp_path)  # anything MLflow writes stays out of the repository
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    uri = fresh_tracking_uri(tmp_path)
     workspace.add("workspaces", Workspace(name="mlw-dp100-labs", mlflow_tracking_uri=uri))
     mlflow.set_tracking_uri(uri)
     mlflow.set_experiment("auto-ml-class-dev")

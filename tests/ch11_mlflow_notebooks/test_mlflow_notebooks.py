@@ -13,7 +13,7 @@ from azure.ai.ml.entities import Workspace
 from mlflow import MlflowClient
 from nbclient import NotebookClient
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch11_mlflow_notebooks"
 EXPERIMENT = "heart-condition-classifier"
@@ -26,7 +26,7 @@ def tracking_uri(tmp_path_factory):
     MLflow would otherwise resolve ``./mlruns`` against the current directory.
     """
     folder = tmp_path_factory.mktemp("mlflow")
-    uri = f"sqlite:///{folder}/mlflow.db"
+    uri = fresh_tracking_uri(folder)
     MlflowClient(uri).create_experiment(EXPERIMENT, artifact_location=(folder / "artifacts").as_uri())
     return uri
 

@@ -12,7 +12,7 @@ from azure.ai.ml.entities import Workspace
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch12_command_job"
 COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
@@ -80,7 +80,7 @@ def tracking_store(tmp_path_factory):
     data["Diabetic"] = y
     csv = folder / "diabetes.csv"
     data.to_csv(csv, index=False)
-    uri = f"sqlite:///{folder}/mlflow.db"
+    uri = fresh_tracking_uri(folder)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_TRACKING_URI", uri)

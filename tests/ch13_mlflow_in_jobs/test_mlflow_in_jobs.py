@@ -14,7 +14,7 @@ from azure.ai.ml.entities import Workspace
 from mlflow import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 TRAIN = SNIPPETS / "ch13_mlflow_in_jobs" / "src" / "train.py"
 EXPERIMENT = "diabetes-training"
@@ -69,7 +69,7 @@ def store(tmp_path_factory):
     X, y = make_classification(n_samples=300, n_features=5, n_informative=3, random_state=0)
     csv = folder / "diabetes.csv"
     pd.DataFrame(X, columns=FEATURES).assign(Diabetic=y).to_csv(csv, index=False)
-    uri = f"sqlite:///{folder}/mlflow.db"
+    uri = fresh_tracking_uri(folder)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)  # artifacts go under this folder, never into the repository

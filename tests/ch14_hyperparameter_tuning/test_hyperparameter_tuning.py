@@ -32,7 +32,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch14_hyperparameter_tuning"
 EXPERIMENT = "gbc-hyperparameter-tuning"
@@ -256,7 +256,7 @@ def sweep_store(tmp_path_factory):
     hands its id to MLflow in MLFLOW_RUN_ID; the fixture does the same.
     """
     folder = tmp_path_factory.mktemp("mlflow")
-    uri = f"sqlite:///{folder}/mlflow.db"
+    uri = fresh_tracking_uri(folder)
     client = MlflowClient(uri)
     experiment_id = client.create_experiment(EXPERIMENT)
     parent = client.create_run(experiment_id, run_name="gbc-random-sweep")

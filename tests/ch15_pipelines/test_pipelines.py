@@ -14,7 +14,7 @@ from azure.ai.ml.entities._load_functions import load_schedule
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch15_pipelines"
 FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
@@ -44,7 +44,7 @@ def skeleton(job: PipelineJob) -> dict:
 
 
 def test_component_scripts_run_in_sequence(tmp_path, monkeypatch, run_snippet, capsys):
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", fresh_tracking_uri(tmp_path))
     monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "diabetes-pipeline")
     raw = raw_diabetes_csv(tmp_path / "diabetes.csv")
     prepared_folder = tmp_path / "outputs" / "output_data"  # Azure ML would mount this folder

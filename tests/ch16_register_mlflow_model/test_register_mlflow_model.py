@@ -18,7 +18,7 @@ from mlflow import MlflowClient
 from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LogisticRegression
 
-from tests.conftest import SNIPPETS
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch16_register_mlflow_model"
 FEATURES = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
@@ -34,7 +34,7 @@ def store(tmp_path_factory):
     """The tracking URI, and a scratch copy of the snippets folder to run the scripts from."""
     folder = tmp_path_factory.mktemp("ch16")
     shutil.copytree(FOLDER, folder / "scripts")
-    yield f"sqlite:///{folder}/mlflow.db", folder / "scripts"
+    yield fresh_tracking_uri(folder), folder / "scripts"
     mlflow.set_tracking_uri(None)
 
 
