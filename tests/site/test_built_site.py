@@ -4,8 +4,6 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-import pytest
-
 from tests.site.pages import ROOT
 
 # Wrong names and facts from the raw notes; none may reach a reader.
@@ -28,57 +26,53 @@ FETCHING_TAG = re.compile(r"<(?:script|img|iframe|source|link)\b[^>]*>")
 REMOTE = re.compile(r"""\b(?:src|href)=["']https?://""")
 
 
-@pytest.fixture(scope="module")
-def site(built_site) -> Path:
-    return built_site
+def html_pages(built_site: Path) -> list[Path]:
+    return sorted(built_site.rglob("*.html"))
 
 
-def html_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
-
-
-def test_every_section_and_chapter_is_built(site):
-    built = {p.parent.relative_to(site).as_posix() for p in html_pages(site)}
+def test_every_section_and_chapter_is_built(built_site):
+    built = {p.parent.relative_to(built_site).as_posix() for p in html_pages(built_site)}
     sources = [p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").glob("0*/*.md")]
     expected = {(s.parent if s.name == "index" else s).as_posix() for s in sources}
     assert len(expected) == 30 and expected <= built
 
 
-def test_no_known_error_from_the_raw_notes_reaches_the_site(site):
+def test_no_known_error_from_the_raw_notes_reaches_the_site(built_site):
     found = [
-        f"{page.relative_to(site)}: {error}"
-        for page in [*html_pages(site), site / "search" / "search_index.json"]
+        f"{page.relative_to(built_site)}: {error}"
+        for page in [*html_pages(built_site), built_site / "search" / "search_index.json"]
         for error in KNOWN_ERRORS
         if error.lower() in page.read_text(encoding="utf-8").lower()
     ]
     assert found == []
 
 
-def test_no_page_loads_anything_from_another_host(site):
+def test_no_page_loads_anything_from_another_host(built_site):
     loads = [
-        f"{page.relative_to(site)}: {tag}"
-        for page in html_pages(site)
+        f"{page.relative_to(built_site)}: {tag}"
+        for page in html_pages(built_site)
         for tag in FETCHING_TAG.findall(page.read_text(encoding="utf-8"))
         if REMOTE.search(tag) and 'rel="canonical"' not in tag
     ]
     assert loads == []
 
 
-def test_mermaid_is_served_locally_and_only_where_a_diagram_is(site):
-    for page in html_pages(site):
+def test_mermaid_is_served_locally_and_only_where_a_diagram_is(built_site):
+    for page in html_pages(built_site):
         html = page.read_text(encoding="utf-8")
         has_diagram = 'class="mermaid"' in html
         loads_mermaid = "assets/javascripts/mermaid.min.js" in html
-        assert has_diagram == loads_mermaid, page.relative_to(site)
+        assert has_diagram == loads_mermaid, page.relative_to(built_site)
         if loads_mermaid:
             src = re.search(r'<script src="([^"]*mermaid\.min\.js)"', html).group(1)
-            assert (page.parent / src).resolve().is_file(), f"{page.relative_to(site)} loads a missing {src}"
+            assert (page.parent / src).resolve().is_file(), f"{page.relative_to(built_site)} loads a missing {src}"
 
 
-def test_pages_with_snippets_name_the_versions_they_were_tested_with(site):
+def test_pages_with_snippets_name_the_versions_they_were_tested_with(built_site):
     expected = f"azure-ai-ml {version('azure-ai-ml')}</code>, <code>mlflow {version('mlflow')}"
-    chapter_pages = [p for p in html_pages(site) if re.search(r"/\d\d-[\w-]+/\d\d-[\w-]+/index\.html$", p.as_posix())]
+    chapter = re.compile(r"/\d\d-[\w-]+/\d\d-[\w-]+/index\.html$")
+    chapter_pages = [p for p in html_pages(built_site) if chapter.search(p.as_posix())]
     assert len(chapter_pages) == 23
     for page in chapter_pages:
-        assert expected in page.read_text(encoding="utf-8"), page.relative_to(site)
-    assert (site / "verified" / "index.html").is_file()
+        assert expected in page.read_text(encoding="utf-8"), page.relative_to(built_site)
+    assert (built_site / "verified" / "index.html").is_file()
