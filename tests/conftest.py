@@ -11,14 +11,14 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from unittest.mock import MagicMock
 
 import mlflow
 import pytest
 from azure.ai.ml import MLClient
 from mlflow.tracking import MlflowClient
 
-from tests.fake_workspace import FakeWorkspace
+from tests.fake_azure.install import installed
+from tests.fake_azure.workspace import FakeWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -85,23 +85,19 @@ def test_forgets_mlflow_state():
 
 @pytest.fixture
 def workspace(monkeypatch) -> FakeWorkspace:
-    """Every ``MLClient`` built while the test runs talks to one in-memory workspace."""
+    """Every ``MLClient`` built while the test runs talks to one fake Azure holding the
+    config.json workspace; what the snippets call on it is recorded."""
     fake = FakeWorkspace()
     real_init = MLClient.__init__
 
-    def init_then_fake(client, *args, **kwargs):
+    def init_then_record(client, *args, **kwargs):
         real_init(client, *args, **kwargs)
-        fake.install(client)
+        fake.record(client)
 
-    def discover_registry(credential, registry_name, workspace_location=None, **kwargs):
-        """``MLClient(registry_name=...)`` asks Azure where the registry lives; answer offline."""
-        fake.registries.append(registry_name)
-        arm_client = MagicMock()
-        return arm_client, "rg-registry", "00000000-0000-0000-0000-000000000000", MagicMock(), arm_client
-
-    monkeypatch.setattr(MLClient, "__init__", init_then_fake)
-    monkeypatch.setattr("azure.ai.ml._ml_client.get_registry_client", discover_registry)
-    return fake
+    with installed(monkeypatch, fake.azure):
+        fake.reader  # built before recording starts: the tests' own view of the workspace
+        monkeypatch.setattr(MLClient, "__init__", init_then_record)
+        yield fake
 
 
 def _should_skip_warning():
