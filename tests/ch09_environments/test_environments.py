@@ -2,7 +2,8 @@ from pathlib import Path
 
 import yaml
 from azure.ai.ml import load_environment
-from azure.ai.ml.entities import Environment
+
+from tests.fake_azure.catalog import curated_environments
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch09_environments"
 BASE_IMAGE = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest"
@@ -13,31 +14,30 @@ def pip_packages(conda: dict) -> list[str]:
 
 
 def test_list_prints_every_environment_name(workspace, run_snippet, capsys):
-    for name in ("AzureML-sklearn-1.5", "AzureML-lightgbm-3.3", "sklearn-mlflow"):
-        workspace.add("environments", Environment(name=name, version="1", image=BASE_IMAGE))
+    run_snippet("ch09_environments/environment_from_conda.py")
+    capsys.readouterr()
 
     run_snippet("ch09_environments/list_environments.py")
 
-    assert capsys.readouterr().out.splitlines() == [
-        "AzureML-sklearn-1.5",
-        "AzureML-lightgbm-3.3",
-        "sklearn-mlflow",
-    ]
+    curated = [env["workspace_name"] for env in curated_environments()]  # every workspace lists them
+    assert capsys.readouterr().out.splitlines() == [*curated, "sklearn-mlflow"]
     assert len(workspace.sent("environments", "list")) == 1
 
 
 def test_get_by_version_and_by_label(workspace, run_snippet, capsys):
-    workspace.add("environments", Environment(name="sklearn-mlflow", version="1", image=BASE_IMAGE))
-    workspace.add("environments", Environment(name="sklearn-mlflow", version="2", image=BASE_IMAGE))
+    run_snippet("ch09_environments/environment_from_conda.py")  # version 1
+    run_snippet("ch09_environments/environment_from_conda.py")  # run again: Azure adds version 2
+    capsys.readouterr()
 
     run_snippet("ch09_environments/get_environment.py")
 
     first, second = workspace.sent("environments", "get")
     assert first.kwargs == {"name": "sklearn-mlflow", "version": "1"}
     assert second.kwargs == {"name": "sklearn-mlflow", "label": "latest"}
+    newest = max(int(env.version) for env in workspace.all("environments", name="sklearn-mlflow"))
     assert capsys.readouterr().out.splitlines() == [
         f"sklearn-mlflow 1 {BASE_IMAGE}",
-        f"sklearn-mlflow 2 {BASE_IMAGE}",
+        f"sklearn-mlflow {newest} {BASE_IMAGE}",
     ]
 
 
@@ -71,9 +71,10 @@ def test_environment_from_build_context(workspace, run_snippet):
     (env,) = workspace.created("environments")
     assert env.name == "sklearn-docker"
     assert env.image is None
-    assert env.build.path == "docker-context"
-    stored = workspace.get("environments", "sklearn-docker")
-    assert Path(stored.build.path, "Dockerfile").is_file()
+    # the SDK uploads the folder; Azure keeps the build context in the workspace's storage
+    stored = workspace.get("environments", "sklearn-docker", version="1")
+    dockerfile = f"{stored.build.path.split('.net/', 1)[1]}Dockerfile"
+    assert workspace.azure.blobs.blobs[dockerfile] == (SNIPPETS / "docker-context" / "Dockerfile").read_bytes()
 
 
 def test_dockerfile_starts_from_the_base_image_and_installs_mlflow():
@@ -86,11 +87,15 @@ def test_dockerfile_starts_from_the_base_image_and_installs_mlflow():
 
 
 def test_job_refers_to_the_environment_by_label(workspace, run_snippet):
+    run_snippet("ch08_compute_targets/compute_cluster.py")  # the cluster chapter 8 creates
+    run_snippet("ch09_environments/environment_from_conda.py")
+
     run_snippet("ch09_environments/job_with_environment.py")
 
-    (job,) = workspace.created("jobs")
-    assert job.environment == "sklearn-mlflow@latest"
-    assert job.compute == "cpu-cluster"
+    (stored,) = workspace.all("jobs")
+    # the SDK resolved the label to the newest version before sending the job
+    assert stored.environment.endswith("/environments/sklearn-mlflow/versions/1")
+    assert stored.compute.endswith("/computes/cpu-cluster") or stored.compute == "cpu-cluster"
 
 
 def test_environment_yaml_loads_with_the_sdk():

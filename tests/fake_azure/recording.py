@@ -9,7 +9,15 @@ where the reader expects it to matter.
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+
+import azure.ai.ml
+
+SDK = Path(azure.ai.ml.__file__).parent
+# ``ml_client.create_or_update(entity)`` reaches the operations through this module: a reader's call.
+CLIENT_MODULE = SDK / "_ml_client.py"
 
 # Keywords a method reads from ``**kwargs`` (so they are not in its signature), from the SDK's source.
 READ_FROM_KWARGS = {
@@ -42,10 +50,17 @@ class RecordedOperations:
             unknown = set(kwargs) - accepted
             if unknown:
                 raise TypeError(f"{self._name}.{attribute}() got unexpected keyword argument(s) {sorted(unknown)}")
-            self._calls.append(Call(self._name, attribute, args, kwargs))
+            if _called_by_reader():
+                self._calls.append(Call(self._name, attribute, args, kwargs))
             return found(*args, **kwargs)
 
         return recorded
+
+
+def _called_by_reader() -> bool:
+    """True unless the SDK itself is calling (one operations class using another)."""
+    caller = Path(sys._getframe(2).f_code.co_filename)
+    return caller == CLIENT_MODULE or SDK not in caller.parents
 
 
 def _named_keywords(function) -> set[str]:
@@ -55,6 +70,11 @@ def _named_keywords(function) -> set[str]:
 
 def record(client, calls: list[Call]) -> None:
     """Wrap each operations object of ``client`` (``jobs``, ``compute``, ...) so calls are recorded."""
+    container = client._operation_container.all_operations
     for attribute, real in list(vars(client).items()):
         if type(real).__name__.endswith("Operations"):
-            setattr(client, attribute, RecordedOperations(attribute.lstrip("_"), real, calls))
+            wrapped = RecordedOperations(attribute.lstrip("_"), real, calls)
+            setattr(client, attribute, wrapped)
+            for key, value in list(container.items()):
+                if value is real:
+                    container[key] = wrapped

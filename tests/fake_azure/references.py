@@ -19,6 +19,9 @@ WORKSPACE_RESOURCE = re.compile(
 REGISTRY_ASSET = re.compile(r"^azureml://registries/(?P<registry>[^/]+)/(?P<kind>[^/]+)/(?P<name>[^/]+)"
                             r"(?:/(?P<how>versions|labels)/(?P<which>[^/]+))?")
 DATASTORE_PATH = re.compile(r"^azureml://(?:subscriptions/.+/workspaces/[^/]+/)?datastores/(?P<name>[^/]+)/paths/")
+# ``azureml:name@latest`` / ``azureml:name:version``, which the SDK leaves for the service to resolve.
+SHORT_FORM = re.compile(r"^azureml:(?P<name>[A-Za-z0-9][\w.-]*)(?:@(?P<label>[\w-]+)|:(?P<version>[\w.-]+))$")
+SHORT_FORM_KINDS = {"environmentId": "environments", "componentId": "components", "model": "models", "uri": "data"}
 JOB_OUTPUT = re.compile(r"^azureml://jobs/(?P<job>[^/]+)/outputs/(?P<output>[^/]+)")
 # Kinds named in messages as a reader knows them.
 KIND_NAMES = {"computes": "compute", "environments/versions": "environment", "data/versions": "data asset",
@@ -43,8 +46,12 @@ def strings_in(value, path=()):
 def missing(body: dict, store: ResourceStore, registries: dict[str, ResourceStore]) -> list[str]:
     """What ``body`` names that does not exist, in Azure's words."""
     problems = []
-    for _, value in strings_in(body):
-        problem = _unresolved(value, store, registries)
+    for where, value in strings_in(body):
+        short = SHORT_FORM.match(value)
+        if short and where and where[-1] in SHORT_FORM_KINDS:
+            problem = _unresolved_short_form(short, SHORT_FORM_KINDS[where[-1]], store)
+        else:
+            problem = _unresolved(value, store, registries)
         if problem and problem not in problems:
             problems.append(problem)
     return problems
@@ -80,6 +87,18 @@ def _unresolved(value: str, store: ResourceStore, registries: dict[str, Resource
         outputs = job["properties"].get("outputs") or {}
         if match["output"] not in outputs and match["output"] != "artifacts":
             return f"job '{match['job']}' has no output '{match['output']}' (it has: {', '.join(sorted(outputs))})"
+    return None
+
+
+def _unresolved_short_form(match, kind: str, store: ResourceStore) -> str | None:
+    versions = [doc["name"] for doc in store.of_kind(f"{kind}/versions") if doc["id"].split("/")[-3] == match["name"]]
+    noun = KIND_NAMES[f"{kind}/versions"]
+    if not versions:
+        return f"{noun} '{match['name']}' not found in the workspace"
+    if match["version"] and match["version"] not in versions:
+        return f"{noun} '{match['name']}' version '{match['version']}' not found in the workspace"
+    if match["label"] and match["label"] != "latest":
+        return f"{noun} '{match['name']}' has no label '{match['label']}'"
     return None
 
 

@@ -6,7 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from tests.fake_azure import http, jobs, origin, references
+from tests.fake_azure import assets, catalog, http, jobs, origin, references
 from tests.fake_azure.arm import ResourceStore, kind_of, key_of
 from tests.fake_azure.blob import BlobStore
 
@@ -53,6 +53,11 @@ class FakeAzure:
         }})
         for datastore in self.blobs.builtin_datastores(name):
             self.arm.put(f"{path}/datastores/{datastore['name']}", {"properties": datastore["properties"]})
+        for curated in catalog.curated_environments():  # a workspace lists them as AzureML-<name>
+            container = f"{path}/environments/{curated['workspace_name']}"
+            self.arm.put(f"{container}/versions/{curated['version']}",
+                         {"properties": {"image": curated["image"], "isAnonymous": False}})
+            self._update_container(container)
 
     # --- Azure Resource Manager ---------------------------------------------------------------
     def arm_request(self, prepared, request):
@@ -81,11 +86,23 @@ class FakeAzure:
         problems = references.missing(body, self.arm, self.registries)
         if problems:
             return self.refused(prepared, 404, "ResourceNotFound", problems)
+        if conflict := assets.refused_change(self.arm, path, body):
+            return self.refused(prepared, 409, "UserError", [conflict])
         document = self.arm.put(path, body)
+        assets.versioned(self.arm, path)
         if kind == "jobs":
             jobs.accepted(document, path.rsplit("/jobs/", 1)[0])
             return http.response(prepared, 201, jobs.as_just_submitted(document))
         return http.response(prepared, 200, document)
+
+    def _update_container(self, container_path: str) -> None:
+        """Azure keeps a container per asset name, with its latest and next version."""
+        versions = [doc["name"] for doc in self.arm.children(f"{container_path}/versions")]
+        numbers = [int(v) for v in versions if v.isdigit()]
+        existing = self.arm.get(container_path) or {"properties": {}}
+        properties = {**existing["properties"], "latestVersion": versions[-1],
+                      "nextVersion": str(max(numbers, default=0) + 1), "isArchived": False}
+        self.arm.put(container_path, {"properties": properties})
 
     def _is_collection(self, path: str) -> bool:
         segments = [s for s in key_of(path).split("/") if s]
