@@ -9,7 +9,6 @@ import pytest
 from azure.ai.ml import load_job
 from azure.ai.ml.automl import BlockedTransformers, ClassificationModels, ClassificationPrimaryMetrics
 from azure.ai.ml.constants import AssetTypes
-from azure.ai.ml.entities import Workspace
 
 from tests.conftest import fresh_tracking_uri
 
@@ -72,7 +71,17 @@ EXPECTED = {
 }
 
 
-def test_python_job_sends_every_setting(workspace, run_snippet, capsys):
+@pytest.fixture
+def chapter_workspace(workspace, run_snippet, capsys):
+    """What the AutoML job needs, made as the site makes it: the cluster (chapter 8) and the MLTable asset."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch10_automl/register_training_data.py")
+    capsys.readouterr()
+    return workspace
+
+
+def test_python_job_sends_every_setting(chapter_workspace, run_snippet, capsys):
+    workspace = chapter_workspace
     run_snippet("ch10_automl/automl_classification.py")
 
     (job,) = workspace.created("jobs")
@@ -86,7 +95,8 @@ def test_python_job_sends_every_setting(workspace, run_snippet, capsys):
     assert "Monitor your job at" in capsys.readouterr().out
 
 
-def test_yaml_job_matches_python_job(workspace, run_snippet):
+def test_yaml_job_matches_python_job(chapter_workspace, run_snippet):
+    workspace = chapter_workspace
     run_snippet("ch10_automl/automl_classification.py")
     (python_job,) = workspace.created("jobs")
 
@@ -144,9 +154,13 @@ def test_register_training_data_creates_mltable_asset(workspace, run_snippet):
     run_snippet("ch10_automl/register_training_data.py")
 
     (asset,) = workspace.created("data")
-    assert (asset.name, asset.version, asset.type) == ("input-data-automl", "1", AssetTypes.MLTABLE)
-    assert Path(asset.path).name == "diabetes-data"
-    assert (Path(asset.path) / "MLTable").is_file()
+    assert (asset.name, asset.type) == ("input-data-automl", AssetTypes.MLTABLE)
+    # Azure numbers the first version 1, and the SDK uploaded the folder with its MLTable file
+    stored = workspace.get("data", "input-data-automl", version="1")
+    assert stored.path.startswith("azureml://datastores/workspaceblobstore/paths/LocalUpload/")
+    folder = stored.path.split("/paths/", 1)[1]
+    uploaded = {path for path in workspace.azure.blobs.blobs if folder in path}
+    assert any(path.endswith("diabetes-data/MLTable") for path in uploaded)
 
 
 @pytest.fixture
@@ -154,7 +168,7 @@ def automl_runs(tmp_path, workspace, monkeypatch):
     """A local MLflow store holding an AutoML-like parent run and two child runs."""
     monkeypatch.chdir(tmp_path)  # anything MLflow writes stays out of the repository
     uri = fresh_tracking_uri(tmp_path)
-    workspace.add("workspaces", Workspace(name="mlw-dp100-labs", mlflow_tracking_uri=uri))
+    workspace.set_tracking_uri(uri)
     mlflow.set_tracking_uri(uri)
     mlflow.set_experiment("auto-ml-class-dev")
     with mlflow.start_run() as parent:

@@ -9,7 +9,6 @@ import mlflow
 import mlflow.tracking.fluent
 import nbformat
 import pytest
-from azure.ai.ml.entities import Workspace
 from mlflow import MlflowClient
 from nbclient import NotebookClient
 
@@ -92,11 +91,12 @@ def test_custom_logging_logs_only_your_own_calls(tracking, run_snippet):
 
 
 def test_connect_sets_tracking_uri_from_workspace(workspace, run_snippet, clean_mlflow, capsys):
+    # Azure's form: the workspace's region, then its full resource id
+    region = workspace.get("workspaces", "mlw-dp100-labs").location
     uri = (
-        "azureml://westeurope.api.azureml.ms/mlflow/v1.0/subscriptions/00000000-0000-0000-0000-000000000000"
+        f"azureml://{region}.api.azureml.ms/mlflow/v1.0/subscriptions/<your-subscription-id>"
         "/resourceGroups/rg-dp100-labs/providers/Microsoft.MachineLearningServices/workspaces/mlw-dp100-labs"
     )
-    workspace.add("workspaces", Workspace(name="mlw-dp100-labs", mlflow_tracking_uri=uri))
 
     run_snippet("ch11_mlflow_notebooks/connect_mlflow_to_workspace.py")
 

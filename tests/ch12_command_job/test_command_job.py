@@ -8,7 +8,6 @@ import mlflow
 import pandas as pd
 import pytest
 from azure.ai.ml import load_job
-from azure.ai.ml.entities import Workspace
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
@@ -29,6 +28,15 @@ def job_inputs(job):
 # --- the job, sent to the fake workspace -------------------------------------------
 
 
+@pytest.fixture
+def workspace(workspace, run_snippet, capsys):
+    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    capsys.readouterr()
+    return workspace
+
+
 def test_submit_job_sends_command_and_streams(workspace, run_snippet):
     script = run_snippet("ch12_command_job/submit_job.py")
 
@@ -44,6 +52,11 @@ def test_submit_job_sends_command_and_streams(workspace, run_snippet):
 
     (stream,) = workspace.sent("jobs", "stream")
     assert stream.args == (script["returned_job"].name,)
+    # Azure accepted the job (it starts), ran it, and a read shows it finished
+    assert script["returned_job"].status == "Starting"
+    stored = workspace.get("jobs", script["returned_job"].name)
+    assert stored.status == "Completed"
+    assert stored.inputs["diabetes_data"].path.endswith("/data/diabetes-data/versions/1")
 
 
 def test_job_yaml_matches_python_job(workspace, run_snippet):
@@ -110,9 +123,7 @@ def test_train_logs_params_metrics_and_model(tracking_store):
 
 
 def test_query_runs_orders_and_filters(tracking_store, workspace, run_snippet, capsys):
-    seeded = Workspace(name="mlw-dp100-labs")
-    seeded._mlflow_tracking_uri = tracking_store
-    workspace.add("workspaces", seeded)
+    workspace.set_tracking_uri(tracking_store)
 
     found = run_snippet("ch12_command_job/query_runs.py")
 
