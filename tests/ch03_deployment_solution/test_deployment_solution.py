@@ -3,20 +3,37 @@
 import json
 
 import pandas as pd
+import pytest
 
 from tests.conftest import SNIPPETS
 
 REQUEST = SNIPPETS / "ch03_deployment_solution" / "sample_request.json"
 
 
-def test_invoke_sends_the_request_file_to_the_endpoint(workspace, run_snippet, capsys):
-    run_snippet("ch03_deployment_solution/invoke_endpoint.py")
+@pytest.fixture
+def mlflow_endpoint(workspace, run_snippet, capsys):
+    """The endpoint chapter 18 deploys the MLflow model to: the model chapter 16 registers from the
+    output of chapter 12's training job (on chapter 8's cluster, reading chapter 7's data asset)."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    job = run_snippet("ch12_command_job/submit_job.py")["returned_job"]
+    run_snippet("ch16_register_mlflow_model/register_from_job.py", job.name)
+    run_snippet("ch18_online_endpoint/deploy_mlflow_model.py")
+    capsys.readouterr()
+    workspace.calls.clear()  # what this chapter's snippet sends is all the test looks at
+
+
+def test_invoke_sends_the_request_file_to_the_endpoint(workspace, mlflow_endpoint, run_snippet, capsys):
+    names = run_snippet("ch03_deployment_solution/invoke_endpoint.py")
 
     (call,) = workspace.sent("online_endpoints", "invoke")
     assert call.args == ()
-    assert call.kwargs == {"endpoint_name": "diabetes-endpoint", "request_file": "sample_request.json"}
+    assert call.kwargs == {"endpoint_name": "diabetes-mlflow-endpoint", "request_file": "sample_request.json"}
     assert workspace.sent("online_endpoints") == [call]  # nothing else, e.g. no deployment created
-    assert capsys.readouterr().out.startswith("Predictions:")
+    # the endpoint's MLflow deployment answers one prediction per patient in the request
+    predictions = json.loads(names["response"])
+    assert len(predictions) == len(json.loads(REQUEST.read_text())["input_data"]["data"])
+    assert capsys.readouterr().out == f"Predictions: {names['response']}\n"
 
 
 def test_request_file_has_the_shape_mlflow_models_accept():

@@ -1,23 +1,13 @@
-"""Chapter 5 fixtures: a workspace seeded with its four built-in datastores."""
+"""Chapter 5 fixtures: Azure as the chapter finds it, before it creates the workspace."""
 
 import pytest
-from azure.ai.ml.entities import AzureBlobDatastore, AzureFileDatastore
 
-from tests.fake_workspace import FakeWorkspace
-
-ACCOUNT = "stmlwdp100labs"
+from tests.fake_azure.workspace import GROUP, NAME, FakeWorkspace
 
 
 @pytest.fixture
-def builtin_datastores(workspace) -> FakeWorkspace:
-    """Add the datastores a new workspace starts with."""
-    workspace.add("datastores", AzureBlobDatastore(
-        name="workspaceartifactstore", account_name=ACCOUNT, container_name="azureml"))
-    workspace.add("datastores", AzureFileDatastore(
-        name="workspaceworkingdirectory", account_name=ACCOUNT, file_share_name="code-391ff5ac"))
-    workspace.add("datastores", AzureBlobDatastore(
-        name="workspaceblobstore", account_name=ACCOUNT, container_name="azureml-blobstore-391ff5ac"))
-    workspace.add("datastores", AzureFileDatastore(
-        name="workspacefilestore", account_name=ACCOUNT, file_share_name="azureml-filestore-391ff5ac"))
-
+def no_workspace_yet(workspace) -> FakeWorkspace:
+    """The resource group exists (the chapter creates it first: `az group create` in create_workspace.sh,
+    or the portal); the workspace does not, until a snippet of the chapter creates it."""
+    workspace.azure.arm.delete(workspace.azure.workspace_path(GROUP, NAME))
     return workspace

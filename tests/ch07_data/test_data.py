@@ -16,6 +16,7 @@ from azure.ai.ml.entities import (
     SasTokenConfiguration,
     ServicePrincipalConfiguration,
 )
+from azure.core.exceptions import ResourceNotFoundError
 
 SNIPPETS = Path(__file__).resolve().parents[2] / "snippets" / "ch07_data"
 
@@ -58,6 +59,10 @@ def test_account_key_comes_from_the_environment(workspace, run_snippet, monkeypa
     assert datastore.container_name == "data-container"
     assert isinstance(datastore.credentials, AccountKeyConfiguration)
     assert datastore.credentials.account_key == "dummy-key-for-tests"
+    # Azure keeps the key (in the workspace's key vault): a read shows no secret, unless it asks for them
+    assert workspace.get("datastores", "blob_example").credentials.account_key is None
+    with_secrets = workspace.get("datastores", "blob_example", include_secrets=True)
+    assert with_secrets.credentials.account_key == "dummy-key-for-tests"
 
 
 def test_sas_token_comes_from_the_environment(workspace, run_snippet, monkeypatch):
@@ -68,6 +73,9 @@ def test_sas_token_comes_from_the_environment(workspace, run_snippet, monkeypatc
     assert (datastore.name, datastore.container_name) == ("blob_sas_example", "data-container")
     assert isinstance(datastore.credentials, SasTokenConfiguration)
     assert datastore.credentials.sas_token == "dummy-sas-for-tests"
+    assert workspace.get("datastores", "blob_sas_example").credentials.sas_token is None
+    with_secrets = workspace.get("datastores", "blob_sas_example", include_secrets=True)
+    assert with_secrets.credentials.sas_token == "dummy-sas-for-tests"
 
 
 def test_account_key_snippet_fails_without_the_variable(workspace, run_snippet, monkeypatch):
@@ -91,6 +99,11 @@ def test_adls_gen2_identity_then_service_principal(workspace, run_snippet, monke
     assert isinstance(service_principal.credentials, ServicePrincipalConfiguration)
     assert service_principal.credentials.client_secret == "dummy-secret-for-tests"
     assert service_principal.credentials.tenant_id == "00000000-0000-0000-0000-000000000000"
+    # a read returns the service principal's ids, not its secret
+    stored = workspace.get("datastores", "adls_gen2_sp_example")
+    assert (stored.credentials.client_id, stored.credentials.client_secret) == (
+        "11111111-1111-1111-1111-111111111111", None)
+    assert type(workspace.get("datastores", "adls_gen2_example").credentials) is NoneCredentialConfiguration
 
 
 # --- data assets ------------------------------------------------------------------
@@ -99,7 +112,7 @@ def test_adls_gen2_identity_then_service_principal(workspace, run_snippet, monke
     [
         (
             "data_asset_uri_file.py",
-            "diabetes-csv",
+            "diabetes-data",
             AssetTypes.URI_FILE,
             "azureml://datastores/workspaceblobstore/paths/diabetes/diabetes.csv",
         ),
@@ -118,23 +131,30 @@ def test_data_asset_is_registered(workspace, run_snippet, snippet, name, kind, p
     assert (asset.name, asset.version, asset.type) == (name, "1", kind)
     assert asset.path == path
     assert asset.description
-    assert workspace.get("data", name, version="1").type == kind
+    stored = workspace.get("data", name, version="1")
+    assert (stored.type, stored.path, stored.description) == (kind, path, asset.description)
 
 
-def test_mltable_asset_points_at_the_local_folder_with_its_mltable_file(workspace, run_snippet):
+def test_mltable_asset_uploads_the_local_folder_with_its_mltable_file(workspace, run_snippet):
     run_snippet("ch07_data/data_asset_mltable.py")
 
     (asset,) = workspace.created("data")
     assert (asset.name, asset.version, asset.type) == ("sales-table", "1", AssetTypes.MLTABLE)
-    # The SDK resolves a local path at once; the real client uploads that folder.
-    assert Path(asset.path) == Path.cwd() / "sales-table"
-    assert (Path(asset.path) / "MLTable").is_file()
+    # The SDK uploads the local folder to the default datastore; the asset points at the uploaded copy.
+    stored = workspace.get("data", "sales-table", version="1")
+    default = workspace.reader.datastores.get_default()
+    assert stored.type == AssetTypes.MLTABLE
+    assert stored.path.startswith(f"azureml://datastores/{default.name}/paths/LocalUpload/")
+    folder = stored.path.split("/paths/", 1)[1]
+    assert folder.endswith("/sales-table")
+    uploaded = workspace.azure.blobs.blobs[f"{default.container_name}/{folder}/MLTable"]
+    assert uploaded == (SNIPPETS / "sales-table" / "MLTable").read_bytes()
 
 
 def test_yaml_data_asset_loads_with_the_sdk():
     asset = load_data(SNIPPETS / "data_asset.yml")
 
-    assert (asset.name, asset.version, asset.type) == ("diabetes-csv", "1", AssetTypes.URI_FILE)
+    assert (asset.name, asset.version, asset.type) == ("diabetes-data", "1", AssetTypes.URI_FILE)
     assert asset.path == "azureml://datastores/workspaceblobstore/paths/diabetes/diabetes.csv"
 
 
@@ -142,7 +162,7 @@ def test_cli_script_names_the_data_asset_yaml():
     script = SNIPPETS / "create_data_asset.sh"
     files = re.findall(r"--file (\S+)", script.read_text())
     assert files == ["data_asset.yml"]
-    assert load_data(SNIPPETS / files[0]).name == "diabetes-csv"
+    assert load_data(SNIPPETS / files[0]).name == "diabetes-data"
 
 
 # --- reading data (runs for real) -------------------------------------------------
@@ -188,16 +208,30 @@ def test_mltable_options_must_be_nested_under_read_delimited(tmp_path):
 
 # --- a data asset as a job input --------------------------------------------------
 def test_job_reads_the_data_asset_as_a_uri_file_input(workspace, run_snippet, capsys):
+    run_snippet("ch07_data/data_asset_uri_file.py")  # the asset this chapter registers first
+    run_snippet("ch08_compute_targets/compute_cluster.py")  # the cluster the book's jobs run on
+
     run_snippet("ch07_data/job_with_data_input.py")
 
     (call,) = workspace.sent("jobs", "create_or_update")
     job = call.args[0]
     data_input = job.inputs["input_data"]
     assert data_input.type == AssetTypes.URI_FILE
-    assert data_input.path == "azureml:diabetes-csv:1"
+    assert data_input.path.endswith("/data/diabetes-data/versions/1")  # the SDK sends the asset version's id
     assert job.command == "python read_data.py --input_data ${{inputs.input_data}}"
-    assert job.compute == "cpu-cluster"
-    assert job.environment == "AzureML-sklearn-1.5@latest"
+    assert job.compute.endswith("/computes/cpu-cluster")  # the SDK sends the cluster's id, which Azure checks
+    assert job.environment == "azureml:AzureML-sklearn-1.5@latest"  # the SDK names it as a workspace asset
     stored = workspace.all("jobs")
     assert len(stored) == 1
     assert capsys.readouterr().out == f"Submitted job {stored[0].name}\n"
+    # Azure keeps the input as the registered asset's version, which points at the CSV on the datastore
+    stored_input = stored[0].inputs["input_data"]
+    assert (stored_input.type, stored_input.path) == (AssetTypes.URI_FILE, data_input.path)
+    assert workspace.get("data", "diabetes-data", version="1").path.endswith("/paths/diabetes/diabetes.csv")
+
+
+def test_job_input_must_name_a_registered_asset(workspace, run_snippet):
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+
+    with pytest.raises(ResourceNotFoundError, match="data asset 'diabetes-data' version '1' not found"):
+        run_snippet("ch07_data/job_with_data_input.py")
