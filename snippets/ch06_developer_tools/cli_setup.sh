@@ -13,7 +13,8 @@ az ml workspace create --name mlw-dp100-labs --resource-group rg-dp100-labs
 # --8<-- [end:workspace]
 
 # --8<-- [start:compute]
-az ml compute create --name aml-cluster --type AmlCompute \
-    --size STANDARD_DS3_v2 --min-instances 0 --max-instances 5 \
+az ml compute create --name cpu-cluster --type AmlCompute \
+    --size STANDARD_DS3_v2 --min-instances 0 --max-instances 2 \
+    --idle-time-before-scale-down 120 --tier low_priority \
     --resource-group rg-dp100-labs --workspace-name mlw-dp100-labs
 # --8<-- [end:compute]

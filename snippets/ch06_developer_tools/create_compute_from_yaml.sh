@@ -6,4 +6,4 @@ set -euo pipefail
 az configure --defaults group=rg-dp100-labs workspace=mlw-dp100-labs
 
 az ml compute create --file compute.yml
-az ml compute show --name aml-cluster --output table
+az ml compute show --name cpu-cluster --output table

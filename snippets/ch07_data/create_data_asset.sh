@@ -8,5 +8,5 @@ WORKSPACE="${WORKSPACE:-mlw-dp100-labs}"
 az ml data create --file data_asset.yml \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"
 
-az ml data show --name diabetes-csv --version 1 \
+az ml data show --name diabetes-data --version 1 \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"

@@ -7,7 +7,7 @@ ml_client = MLClient.from_config(credential=DefaultAzureCredential())
 
 # --8<-- [start:asset]
 my_data = Data(
-    name="diabetes-csv",
+    name="diabetes-data",
     version="1",
     description="One CSV file of patient measurements",
     type=AssetTypes.URI_FILE,

@@ -9,7 +9,7 @@ job = command(
     code=".",  # the folder that holds read_data.py
     command="python read_data.py --input_data ${{inputs.input_data}}",
     inputs={
-        "input_data": Input(type=AssetTypes.URI_FILE, path="azureml:diabetes-csv:1"),
+        "input_data": Input(type=AssetTypes.URI_FILE, path="azureml:diabetes-data:1"),
     },
     environment="AzureML-sklearn-1.5@latest",  # a curated environment with pandas
     compute="cpu-cluster",

@@ -14,7 +14,7 @@ my_training_data_input = Input(type=AssetTypes.MLTABLE, path="azureml:input-data
 
 # --8<-- [start:job]
 classification_job = automl.classification(
-    compute="aml-cluster",
+    compute="cpu-cluster",
     experiment_name="auto-ml-class-dev",
     training_data=my_training_data_input,
     target_column_name="Diabetic",

@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
+from azure.ai.ml.entities import AzureOpenAIConnection
 from promptflow.contracts.flow import Flow
 from promptflow.executor import FlowExecutor
 
@@ -17,7 +18,7 @@ EXPECTED_FILES = {
     "faq_flow", "faq_flow/flow.dag.yaml", "faq_flow/clean_question.py", "faq_flow/retrieve_answer.py",
     "faq_flow/format_answer.py", "eval_flow", "eval_flow/flow.dag.yaml", "eval_flow/grade.py",
     "eval_flow/calculate_accuracy.py", "chat_flow", "chat_flow/flow.dag.yaml", "chat_flow/chat.jinja2",
-    "test_lines.jsonl", "run_flow.sh", "run_flow_locally.py",
+    "test_lines.jsonl", "run_flow.sh", "run_flow_locally.py", "create_connection.py",
 }  # fmt: skip
 
 
@@ -135,6 +136,31 @@ def test_chat_flow_llm_node_has_two_variants():
         assert llm.source.path == "chat.jinja2"
         settings[name] = (llm.inputs["temperature"].value, llm.inputs["max_tokens"].value)
     assert settings == {"precise": (0.1, 300), "creative": (0.9, 600)}
+
+
+def test_the_connection_the_chat_flow_names_is_created_first(workspace, run_snippet, monkeypatch, capsys):
+    endpoint = "https://aoai-dp100-notes.openai.azure.com/"
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", endpoint)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "dummy-key-for-tests")
+
+    run_snippet("ch22_prompt_flow/create_connection.py")
+
+    (sent,) = workspace.created("connections")
+    assert isinstance(sent, AzureOpenAIConnection)
+    assert (sent.name, sent.target, sent.api_key) == ("aoai-connection", endpoint, "dummy-key-for-tests")
+    named = {variant.node.connection for variant in load("chat_flow").node_variants["chat"].variants.values()}
+    assert named == {sent.name}
+    stored = workspace.get("connections", "aoai-connection")
+    assert (stored.type, stored.target) == ("azure_open_ai", endpoint)
+    assert capsys.readouterr().out == f"Connection aoai-connection points at {endpoint}\n"
+
+
+def test_connection_script_fails_without_the_key(workspace, run_snippet, monkeypatch):
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://aoai-dp100-notes.openai.azure.com/")
+    monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    with pytest.raises(KeyError, match="AZURE_OPENAI_API_KEY"):
+        run_snippet("ch22_prompt_flow/create_connection.py")
+    assert workspace.created("connections") == []
 
 
 def test_chat_prompt_replays_the_history_before_the_new_question():
