@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import mlflow
+import pandas as pd
 import pytest
 from azure.ai.ml import MLClient
+from azure.ai.ml.constants._endpoint import EndpointInvokeFields
 from mlflow.tracking import MlflowClient
 
 from tests.fake_azure.install import installed
@@ -83,6 +85,22 @@ def test_forgets_mlflow_state():
         yield
 
 
+DIABETES_COLUMNS = ["PatientID", "Pregnancies", "PlasmaGlucose", "DiastolicBloodPressure", "TricepsThickness",
+                    "SerumInsulin", "BMI", "DiabetesPedigree", "Age", "Diabetic"]
+
+
+def diabetes_csv(rows: int = 200) -> bytes:
+    """A diabetes table with the columns the site's pages describe (one row per patient), made
+    up with scikit-learn: what a reader uploads where chapter 7 says "upload your diabetes.csv"."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=rows, n_features=8, random_state=0)
+    table = pd.DataFrame(X, columns=DIABETES_COLUMNS[1:-1]).round(3)
+    table.insert(0, "PatientID", range(1000000, 1000000 + rows))
+    table["Diabetic"] = y
+    return table.to_csv(index=False).encode()
+
+
 @pytest.fixture
 def workspace(monkeypatch) -> FakeWorkspace:
     """Every ``MLClient`` built while the test runs talks to one fake Azure holding the
@@ -94,8 +112,11 @@ def workspace(monkeypatch) -> FakeWorkspace:
         real_init(client, *args, **kwargs)
         fake.record(client)
 
+    # The SDK's invoke methods write their headers (azureml-model-deployment among them) into this
+    # class-level dict, so a test would otherwise send the deployment an earlier test named.
+    monkeypatch.setattr(EndpointInvokeFields, "DEFAULT_HEADER", dict(EndpointInvokeFields.DEFAULT_HEADER))
     with installed(monkeypatch, fake.azure):
-        fake.reader  # built before recording starts: the tests' own view of the workspace
+        _ = fake.reader  # built before recording starts: the tests' own view of the workspace
         monkeypatch.setattr(MLClient, "__init__", init_then_record)
         yield fake
 

@@ -1,5 +1,6 @@
 """Chapter 10: the AutoML job (Python and YAML), its MLTable, and finding the best model."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,16 @@ DIABETES_CSV = """PatientID,Pregnancies,PlasmaGlucose,DiastolicBloodPressure,BMI
 """
 
 
+def short_name(reference: str) -> str:
+    """``cpu-cluster`` or ``input-data-automl:1``, whether written by hand (``azureml:...``) or sent
+    by the SDK as the workspace resource's id (``.../computes/cpu-cluster``, ``.../data/<n>/versions/<v>``)."""
+    if match := re.search(r"/workspaces/[^/]+/computes/(?P<name>[^/]+)$", reference):
+        return match["name"]
+    if match := re.search(r"/workspaces/[^/]+/data/(?P<name>[^/]+)/versions/(?P<version>[^/]+)$", reference):
+        return f"{match['name']}:{match['version']}"
+    return reference.removeprefix("azureml:")
+
+
 def key_settings(job) -> dict:
     """The settings the page talks about, read from an AutoML classification job."""
     featurization = job.featurization
@@ -28,10 +39,10 @@ def key_settings(job) -> dict:
     return {
         "type": job.type,
         "task": str(job.task_type.value).lower(),
-        "compute": job.compute.removeprefix("azureml:"),
+        "compute": short_name(job.compute),
         "experiment": job.experiment_name,
         "data_type": job.training_data.type,
-        "data_path": job.training_data.path.removeprefix("azureml:"),
+        "data_path": short_name(job.training_data.path),
         "target": job.target_column_name,
         "metric": job.primary_metric,
         "folds": job.n_cross_validations,
@@ -54,7 +65,7 @@ def key_settings(job) -> dict:
 EXPECTED = {
     "type": "automl",
     "task": "classification",
-    "compute": "aml-cluster",
+    "compute": "cpu-cluster",
     "experiment": "auto-ml-class-dev",
     "data_type": AssetTypes.MLTABLE,
     "data_path": "input-data-automl:1",

@@ -2,7 +2,6 @@
 
 import runpy
 import sys
-from pathlib import Path
 
 import mlflow
 import pandas as pd
@@ -11,18 +10,32 @@ from azure.ai.ml import load_job
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.conftest import SNIPPETS, diabetes_csv, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch12_command_job"
 COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
 REG_RATES = ["0.01", "0.1", "1.0"]  # one training run each, in this order
 
 
+def asset(reference: str) -> str:
+    """``name:version`` from an ARM id (the command() builder resolves references) or from the
+    short form ``azureml:name:version`` (a YAML job leaves it for Azure to resolve)."""
+    if "/versions/" in reference:
+        return "{}:{}".format(*reference.split("/")[-3::2])
+    return reference.removeprefix("azureml:")
+
+
 def job_inputs(job):
-    """The inputs of a job as plain values: (type, path) for data, the value for numbers."""
-    inputs = job._to_job().inputs
+    """The inputs of a job Azure holds, as plain values: (type, asset) for data, the value for numbers."""
+    inputs = job._to_job().inputs  # a read returns a command job as a Command node
     data = inputs["diabetes_data"]
-    return {"diabetes_data": (data.type, data.path.removeprefix("azureml:")), "reg_rate": inputs["reg_rate"]}
+    return {"diabetes_data": (data.type, asset(data.path)), "reg_rate": float(inputs["reg_rate"])}
+
+
+def environment_of(workspace, job):
+    """The environment version a stored job runs in (the SDK registered the inline one)."""
+    name, version = asset(job.environment).split(":")
+    return workspace.get("environments", name, version=version)
 
 
 # --- the job, sent to the fake workspace -------------------------------------------
@@ -33,6 +46,7 @@ def workspace(workspace, run_snippet, capsys):
     """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
     run_snippet("ch08_compute_targets/compute_cluster.py")
     run_snippet("ch07_data/data_asset_uri_file.py")
+    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # the page's studio step
     capsys.readouterr()
     return workspace
 
@@ -40,13 +54,15 @@ def workspace(workspace, run_snippet, capsys):
 def test_submit_job_sends_command_and_streams(workspace, run_snippet):
     script = run_snippet("ch12_command_job/submit_job.py")
 
-    (job,) = workspace.created("jobs")
-    assert job.command == COMMAND
-    assert Path(job.code).name == "src"
-    assert (job.compute, job.experiment_name) == ("cpu-cluster", "diabetes-training")
+    (sent,) = workspace.created("jobs")
+    job = workspace.get("jobs", script["returned_job"].name)  # what Azure holds
+    assert job.command == sent.command == COMMAND
+    assert job.code.endswith("/versions/1")  # the SDK uploaded src/ as a code asset first
+    assert job.compute.endswith("/computes/cpu-cluster") and job.experiment_name == "diabetes-training"
     assert job.display_name == "diabetes-train-logreg"
-    assert job.environment.image == "mcr.microsoft.com/azureml/openmpi5.0-ubuntu24.04:latest"
-    pip = job.environment.conda_file["dependencies"][-1]["pip"]
+    environment = environment_of(workspace, job)
+    assert environment.image == "mcr.microsoft.com/azureml/openmpi5.0-ubuntu24.04:latest"
+    pip = environment.conda_file["dependencies"][-1]["pip"]
     assert {"mlflow", "azureml-mlflow"} <= set(pip)
     assert job_inputs(job) == {"diabetes_data": ("uri_file", "diabetes-data:1"), "reg_rate": 0.01}
 
@@ -55,29 +71,31 @@ def test_submit_job_sends_command_and_streams(workspace, run_snippet):
     # Azure accepted the job (it starts), ran it, and a read shows it finished
     assert script["returned_job"].status == "Starting"
     stored = workspace.get("jobs", script["returned_job"].name)
-    assert stored.status == "Completed"
+    assert stored.status == "Completed"  # the fake ran src/train.py on the uploaded CSV, and it succeeded
     assert stored.inputs["diabetes_data"].path.endswith("/data/diabetes-data/versions/1")
 
 
 def test_job_yaml_matches_python_job(workspace, run_snippet):
-    run_snippet("ch12_command_job/submit_job.py")
-    python_job = workspace.created("jobs")[0]
+    python_name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
 
     text = (FOLDER / "job.yml").read_text()
     assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json")
-    yaml_job = load_job(FOLDER / "job.yml")
+    yaml_name = workspace.reader.jobs.create_or_update(load_job(FOLDER / "job.yml")).name  # as `az ml job create`
 
+    python_job, yaml_job = workspace.get("jobs", python_name), workspace.get("jobs", yaml_name)
     assert yaml_job.command == python_job.command
     assert job_inputs(yaml_job) == job_inputs(python_job)
-    assert yaml_job.environment.image == python_job.environment.image
-    assert yaml_job.environment.conda_file == python_job.environment.conda_file
-    assert (yaml_job.compute, yaml_job.experiment_name) == ("cpu-cluster", "diabetes-training")
-    assert Path(yaml_job.code).name == "src"
+    # the same inline environment and code are the same registered versions
+    assert asset(yaml_job.environment) == asset(python_job.environment)
+    assert asset(yaml_job.code) == asset(python_job.code)
+    assert python_job.compute.endswith(f"/computes/{yaml_job.compute}")  # a YAML job names it; Azure resolves it
+    assert yaml_job.experiment_name == python_job.experiment_name
 
 
 def test_conda_file_uses_a_current_python(workspace, run_snippet):
-    job = run_snippet("ch12_command_job/submit_job.py")["job"]
-    python = next(d for d in job.environment.conda_file["dependencies"] if str(d).startswith("python="))
+    job = workspace.get("jobs", run_snippet("ch12_command_job/submit_job.py")["returned_job"].name)
+    conda = environment_of(workspace, job).conda_file
+    python = next(d for d in conda["dependencies"] if str(d).startswith("python="))
     assert python in ("python=3.11", "python=3.12")
 
 

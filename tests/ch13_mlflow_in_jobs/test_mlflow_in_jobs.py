@@ -10,7 +10,6 @@ from pathlib import Path
 import mlflow
 import pandas as pd
 import pytest
-from azure.ai.ml.entities import Workspace
 from mlflow import MlflowClient
 from sklearn.datasets import make_classification
 
@@ -25,23 +24,37 @@ FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BM
 # --- the job, sent to the fake workspace -------------------------------------------
 
 
+@pytest.fixture
+def workspace(workspace, run_snippet, capsys):
+    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    capsys.readouterr()
+    return workspace
+
+
 def test_submit_job_sends_the_tracked_training_job(workspace, run_snippet):
     script = run_snippet("ch13_mlflow_in_jobs/submit_job.py")
 
     (job,) = workspace.created("jobs")
-    assert Path(job.code).name == "src"
     assert job.environment == "azureml:AzureML-sklearn-1.5@latest"
-    assert (job.compute, job.experiment_name, job.display_name) == (
-        "cpu-cluster", EXPERIMENT, "diabetes-sgd-tracked",
-    )
+    assert (job.experiment_name, job.display_name) == (EXPERIMENT, "diabetes-sgd-tracked")
     sent = job._to_job()
-    data = sent.inputs["diabetes_data"]
-    assert (data.type, data.path) == ("uri_file", "azureml:diabetes-data:1")
+    assert sent.inputs["diabetes_data"].type == "uri_file"
     assert (sent.inputs["epochs"], sent.inputs["alpha"]) == (20, 0.0001)
     assert sent.outputs["model_output"].type == "uri_folder"
 
     (stream,) = workspace.sent("jobs", "stream")
     assert stream.args == (script["returned_job"].name,)
+
+    # what Azure holds: the job, finished, each reference resolved to a resource of the workspace
+    stored = workspace.get("jobs", script["returned_job"].name)
+    assert (stored.status, stored.experiment_name) == ("Completed", EXPERIMENT)
+    assert stored.compute.endswith("/computes/cpu-cluster")
+    assert stored.inputs["diabetes_data"].path.endswith("/data/diabetes-data/versions/1")
+    *_, code_name, _, code_version = stored.code.split("/")
+    assert Path(workspace.get("_code", code_name, version=code_version).path).name == "src"  # ./src, uploaded
+    assert set(stored.outputs) == {"model_output", "default"}  # Azure adds the default artifacts output
 
 
 def test_job_command_matches_the_script_arguments(workspace, run_snippet):
@@ -130,10 +143,22 @@ def test_model_is_saved_to_the_output_folder(store):
 # --- reading the runs back ----------------------------------------------------------
 
 
-def test_read_runs_finds_the_job_run_and_downloads(store, workspace, run_snippet, capsys):
-    seeded = Workspace(name="mlw-dp100-labs")
-    seeded._mlflow_tracking_uri = store["uri"]
-    workspace.add("workspaces", seeded)
+def upload_output(workspace, job_name: str, output: str, folder: Path) -> None:
+    """What Azure ML does when the job's script ends: upload the output folder to the output's
+    default path, ``azureml/<job>/<output>/`` on the workspace's default datastore."""
+    container = workspace.get("datastores", "workspaceblobstore").container_name
+    for file in (f for f in folder.rglob("*") if f.is_file()):
+        blob = f"{container}/azureml/{job_name}/{output}/{file.relative_to(folder).as_posix()}"
+        workspace.azure.blobs.blobs[blob] = file.read_bytes()
+
+
+def test_read_runs_finds_the_job_run_and_downloads(store, workspace, run_snippet, monkeypatch, capsys):
+    workspace.set_tracking_uri(store["uri"])
+    # Azure ML names a job's MLflow run after the job; a local store names its runs itself,
+    # so the job is submitted under the name of the run the fixture created.
+    monkeypatch.setattr("azure.ai.ml.entities._job.to_rest_functions.generate_job_name", lambda: store["job"])
+    run_snippet("ch13_mlflow_in_jobs/submit_job.py")
+    upload_output(workspace, store["job"], "model_output", store["folder"] / "job_model")
 
     found = run_snippet("ch13_mlflow_in_jobs/read_runs.py", store["job"])
 
@@ -151,6 +176,9 @@ def test_read_runs_finds_the_job_run_and_downloads(store, workspace, run_snippet
     (download,) = workspace.sent("jobs", "download")
     assert download.args == (store["job"],)
     assert download.kwargs == {"output_name": "model_output", "download_path": "downloads"}
+    # the SDK asks run history for the output, then copies its files under named-outputs/<output>
+    model = Path("downloads", "named-outputs", "model_output")
+    assert mlflow.sklearn.load_model(str(model)).named_steps.keys() == {"scale", "classify"}
 
     out = capsys.readouterr().out
     assert f"val_log_loss: {EPOCHS} steps" in out

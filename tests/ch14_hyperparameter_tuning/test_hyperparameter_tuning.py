@@ -8,7 +8,6 @@ from pathlib import Path
 import mlflow
 import pytest
 from azure.ai.ml import command, load_job
-from azure.ai.ml.entities import Workspace
 from azure.ai.ml.exceptions import UnexpectedKeywordError
 from azure.ai.ml.sweep import (
     BanditPolicy,
@@ -62,18 +61,28 @@ def policy_fields(policy):
     return type(policy).__name__, {k: v for k, v in vars(policy).items() if v not in (None, 0)}
 
 
-def describe(sweep):
-    """Everything a sweep job sends to Azure, as plain values (works for nodes and SweepJob)."""
+def code_folder(workspace, code: str) -> str:
+    """The folder a trial's code comes from: a local path, or, once the SDK has uploaded it and
+    the job names the code asset's ARM id, that asset's path."""
+    if "/codes/" in code:
+        *_, name, _, version = code.split("/")
+        code = workspace.get("_code", name, version=version).path
+    return Path(code).name
+
+
+def describe(sweep, workspace):
+    """Everything a sweep job sends to Azure, as plain values (works for nodes and SweepJob); the
+    compute by name, whether the job names it so or by the ARM id Azure resolved it to."""
     job = sweep._to_job() if hasattr(sweep, "_to_job") else sweep
     policy = job.early_termination
     return {
         "type": job.type,
         "experiment_name": job.experiment_name,
         "display_name": job.display_name,
-        "compute": job.compute.removeprefix("azureml:"),
+        "compute": job.compute.removeprefix("azureml:").rsplit("/computes/", 1)[-1],
         "trial_command": job.trial.command,
         "trial_environment": job.trial.environment.removeprefix("azureml:"),
-        "trial_code": Path(job.trial.code).name,
+        "trial_code": code_folder(workspace, job.trial.code),
         "search_space": {name: distribution(value) for name, value in job.search_space.items()},
         "sampling_algorithm": algorithm(job.sampling_algorithm),
         "objective": (job.objective.goal.lower(), job.objective.primary_metric),
@@ -90,11 +99,19 @@ def describe(sweep):
 # --- the sweep job, sent to the fake workspace ---------------------------------------
 
 
+@pytest.fixture
+def workspace(workspace, run_snippet, capsys):
+    """The workspace as chapter 8 leaves it: the cluster the trials run on."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    capsys.readouterr()
+    return workspace
+
+
 def test_sweep_job_sends_search_space_policy_and_limits(workspace, run_snippet):
     script = run_snippet("ch14_hyperparameter_tuning/sweep_job.py")
 
     (sent,) = workspace.created("jobs")
-    assert describe(sent) == {
+    assert describe(sent, workspace) == {
         "type": "sweep",
         "experiment_name": EXPERIMENT,
         "display_name": "gbc-random-sweep",
@@ -119,7 +136,7 @@ def test_sweep_job_sends_search_space_policy_and_limits(workspace, run_snippet):
 
     # what the fake stored went through the SDK's sweep schema and still says the same
     stored = workspace.get("jobs", script["returned_job"].name)
-    assert describe(stored) == describe(sent)
+    assert describe(stored, workspace) == describe(sent, workspace)
     (stream,) = workspace.sent("jobs", "stream")
     assert stream.args == (script["returned_job"].name,)
 
@@ -132,13 +149,16 @@ def test_sweep_yaml_matches_python_sweep(workspace, run_snippet):
     assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json")
     yaml_sweep = load_job(FOLDER / "sweep_job.yml")
 
-    assert describe(yaml_sweep) == describe(python_sweep)
+    assert describe(yaml_sweep, workspace) == describe(python_sweep, workspace)
 
 
 def test_grid_random_and_bayesian_variants(workspace, run_snippet):
     run_snippet("ch14_hyperparameter_tuning/sampling_and_policies.py")
 
-    grid, random, bayesian = (describe(job) for job in workspace.created("jobs"))
+    assert [c.kwargs for c in workspace.sent("jobs", "create_or_update")] == [{"experiment_name": EXPERIMENT}] * 3
+    # what Azure holds: the three sweeps, in the order they were submitted
+    held = sorted(workspace.all("jobs"), key=lambda job: job.creation_context.created_at)
+    grid, random, bayesian = (describe(job, workspace) for job in held)
     assert {job["experiment_name"] for job in (grid, random, bayesian)} == {EXPERIMENT}
     assert {job["compute"] for job in (grid, random, bayesian)} == {"cpu-cluster"}
     assert {job["trial_command"] for job in (grid, random, bayesian)} == {TRIAL_COMMAND}
@@ -321,20 +341,21 @@ def test_primary_metric_is_exactly_what_the_script_logs(sweep_store, workspace, 
     assert "accuracy" not in logged
 
 
-def test_best_trial_reads_service_and_mlflow(sweep_store, workspace, run_snippet, capsys):
+def test_best_trial_reads_service_and_mlflow(sweep_store, workspace, run_snippet, monkeypatch, capsys):
     client, children = sweep_store["client"], sweep_store["children"]
     final = {run_id: client.get_run(run_id).data.metrics["val_accuracy"] for run_id in children.values()}
     best_run_id = max(final, key=final.get)
     assert best_run_id == children[("0.1", "30")]
 
-    seeded_workspace = Workspace(name="mlw-dp100-labs")
-    seeded_workspace._mlflow_tracking_uri = sweep_store["uri"]
-    workspace.add("workspaces", seeded_workspace)
-    finished = load_job(FOLDER / "sweep_job.yml")  # the sweep as submitted, now finished
-    finished.name = sweep_store["parent"]
-    finished._status = "Completed"
-    finished.properties["best_child_run_id"] = best_run_id
-    workspace.add("jobs", finished)
+    workspace.set_tracking_uri(sweep_store["uri"])
+    # The trials are child runs of the sweep job's run, whose ID is the job's name; a local store
+    # names its runs itself, so the sweep is submitted under the name of the fixture's parent run.
+    monkeypatch.setattr("azure.ai.ml.entities._job.to_rest_functions.generate_job_name", lambda: sweep_store["parent"])
+    run_snippet("ch14_hyperparameter_tuning/sweep_job.py")
+    capsys.readouterr()
+    # Azure's sweep service names the best trial by the primary metric the trials logged
+    finished = workspace.get("jobs", sweep_store["parent"])
+    assert (finished.status, finished.properties["best_child_run_id"]) == ("Completed", best_run_id)
 
     found = run_snippet("ch14_hyperparameter_tuning/best_trial.py", sweep_store["parent"])
 
@@ -343,5 +364,5 @@ def test_best_trial_reads_service_and_mlflow(sweep_store, workspace, run_snippet
     assert list(found["trials"]["metrics.val_accuracy"]) == sorted(final.values(), reverse=True)
     assert found["best"]["run_id"] == best_run_id
     out = capsys.readouterr().out
-    assert "Completed: maximize val_accuracy" in out
+    assert f"{finished.status}: maximize val_accuracy" in out  # the status as the SDK's JobStatus prints
     assert f"Best trial: {best_run_id} with val_accuracy = {final[best_run_id]:.3f}" in out

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from azure.ai.ml import load_component, load_job
+from azure.ai.ml import MLClient, load_component, load_job
 from azure.ai.ml.entities import CronTrigger, JobSchedule, PipelineJob, RecurrenceTrigger
 from azure.ai.ml.entities._load_functions import load_schedule
+from azure.core.exceptions import HttpResponseError
+from azure.identity import DefaultAzureCredential
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
@@ -19,6 +21,7 @@ from tests.conftest import SNIPPETS, fresh_tracking_uri
 FOLDER = SNIPPETS / "ch15_pipelines"
 FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
 PREP_BINDING = "${{parent.jobs.prep_step.outputs.output_data}}"
+# schedules.list(list_view_type=...) takes the REST ScheduleListViewType: EnabledOnly (the default), DisabledOnly, All
 
 
 def raw_diabetes_csv(path: Path) -> Path:
@@ -38,6 +41,36 @@ def skeleton(job: PipelineJob) -> dict:
     data = job._to_dict()
     data["jobs"] = {name: {k: v for k, v in step.items() if k != "component"} for name, step in data["jobs"].items()}
     return data
+
+
+def as_held(job: PipelineJob) -> dict:
+    """What Azure holds of a pipeline job, less what differs from one submission to the next:
+    its name, dates and links, and its anonymous components (registered anew for each job)."""
+    data = skeleton(job)
+    for key in ("name", "id", "creation_context", "services", "status"):
+        data.pop(key, None)
+    return data
+
+
+def component_of(workspace, step):
+    """The component a step of a job read from Azure runs (its ``component`` is the component's ARM id)."""
+    *_, name, _, version = step.component.split("/")
+    return workspace.get("components", name, version=version)
+
+
+def submitted_as_the_cli_does(job: PipelineJob) -> str:
+    """What submit_pipeline.sh's ``az ml job create --file pipeline_job.yml`` does: the CLI loads the
+    YAML and submits it with the SDK, to the workspace config.json names."""
+    return MLClient.from_config(credential=DefaultAzureCredential()).jobs.create_or_update(job).name
+
+
+@pytest.fixture
+def workspace(workspace, run_snippet, capsys):
+    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    capsys.readouterr()
+    return workspace
 
 
 # --- the two component scripts, run for real: prepare -> train ----------------------
@@ -123,6 +156,10 @@ def test_register_components_and_get_one_back(workspace, run_snippet, capsys):
         "Registered train_diabetes_model, version 1",
         "Prepare diabetes data ['input_data'] ['output_data']",
     ]
+    # what Azure holds: one version of each, which the label latest resolves to
+    for component in workspace.created("components"):
+        latest = workspace.get("components", component.name, label="latest")
+        assert (latest.version, latest.display_name) == ("1", component.display_name)
 
 
 # --- the pipeline job, built in Python and in YAML ------------------------------------
@@ -133,52 +170,58 @@ def test_pipeline_sends_two_wired_steps(workspace, run_snippet):
 
     (call,) = workspace.sent("jobs", "create_or_update")
     assert call.kwargs == {"experiment_name": "diabetes-pipeline"}
-    job = call.args[0]
-    assert isinstance(job, PipelineJob) and job.type == "pipeline"
-    assert list(job.jobs) == ["prep_step", "train_step"]
-    prep, train = job.jobs["prep_step"], job.jobs["train_step"]
-    assert (prep.component.name, train.component.name) == ("prep_diabetes_data", "train_diabetes_model")
-
+    sent = call.args[0]
+    assert isinstance(sent, PipelineJob) and sent.type == "pipeline"
     # step 2's input is step 1's output
-    binding = train.inputs["training_data"]._data
+    binding = sent.jobs["train_step"].inputs["training_data"]._data
     assert (binding._owner.name, binding._port_name) == ("prep_step", "output_data")
-    assert skeleton(job)["jobs"]["train_step"]["inputs"]["training_data"] == {"path": PREP_BINDING}
-
-    # compute: the pipeline default, overridden by the preparation step
-    assert job.settings.default_compute == "cpu-cluster"
-    assert (prep.compute, train.compute) == ("serverless", None)
-    assert job.settings.default_datastore == "workspaceblobstore"
-
-    # pipeline inputs and outputs
-    assert job.inputs["pipeline_input_data"]._data.path == "azureml:diabetes-data:1"
-    assert job.inputs["reg_rate"]._data == 0.1
-    assert skeleton(job)["jobs"]["train_step"]["inputs"]["reg_rate"] == {"path": "${{parent.inputs.reg_rate}}"}
-    assert set(job.outputs) == {"prepared_data", "trained_model"}
-    assert job.outputs["trained_model"].mode == "upload"
-    assert job.experiment_name == "diabetes-pipeline"
-
     (stream,) = workspace.sent("jobs", "stream")
     assert stream.args == (script["returned_job"].name,)
-    assert workspace.get("jobs", script["returned_job"].name).jobs.keys() == {"prep_step", "train_step"}
+
+    # what Azure holds: the steps, bound as built, and every resource they name resolved
+    job = workspace.get("jobs", script["returned_job"].name)
+    assert (job.type, job.status, job.experiment_name) == ("pipeline", "Completed", "diabetes-pipeline")
+    assert list(job.jobs) == ["prep_step", "train_step"]
+    prep, train = job.jobs["prep_step"], job.jobs["train_step"]
+    assert [component_of(workspace, step).name for step in (prep, train)] == [
+        "prep_diabetes_data", "train_diabetes_model",
+    ]
+    assert skeleton(job)["jobs"]["train_step"]["inputs"] == {
+        "training_data": {"path": PREP_BINDING}, "reg_rate": {"path": "${{parent.inputs.reg_rate}}"},
+    }
+
+    # compute: the pipeline default, overridden by the preparation step
+    assert job.settings.default_compute.endswith("/computes/cpu-cluster")
+    assert (prep.compute, train.compute) == ("serverless", None)
+    assert job.settings.default_datastore.endswith("/datastores/workspaceblobstore")
+
+    # pipeline inputs and outputs
+    assert job.inputs["pipeline_input_data"]._data.path.endswith("/data/diabetes-data/versions/1")
+    assert job.inputs["reg_rate"]._data == "0.1"  # Azure keeps a literal input as a string
+    assert set(job.outputs) == {"prepared_data", "trained_model"}
+    assert job.outputs["trained_model"].mode == "upload"
 
 
 def test_pipeline_yaml_matches_the_python_pipeline(workspace, run_snippet):
-    run_snippet("ch15_pipelines/pipeline.py")
-    python_job = workspace.created("jobs")[0]
+    python_job = workspace.get("jobs", run_snippet("ch15_pipelines/pipeline.py")["returned_job"].name)
 
     text = (FOLDER / "pipeline_job.yml").read_text()
     assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json")
     yaml_job = load_job(FOLDER / "pipeline_job.yml")
-
     assert isinstance(yaml_job, PipelineJob)
-    assert skeleton(yaml_job) == skeleton(python_job)  # steps, bindings, inputs, outputs, settings
     assert skeleton(yaml_job)["jobs"]["train_step"]["inputs"]["training_data"] == {"path": PREP_BINDING}
-    for step in ("prep_step", "train_step"):
-        from_yaml, from_python = yaml_job.jobs[step].component, python_job.jobs[step].component
-        # a component file referenced by a pipeline YAML loads as an anonymous component
-        assert load_component(FOLDER / from_yaml._source_path).name == from_python.name
-        assert from_yaml.display_name == from_python.display_name
-        assert from_yaml.command == from_python.command
+    sources = {step: FOLDER / yaml_job.jobs[step].component._source_path for step in yaml_job.jobs}
+
+    # submitted as the CLI does, the YAML makes the same job as the Python pipeline
+    from_yaml = workspace.get("jobs", submitted_as_the_cli_does(yaml_job))
+    assert as_held(from_yaml) == as_held(python_job)  # steps, bindings, inputs, outputs, settings
+    for step, source in sources.items():
+        component, from_python = (component_of(workspace, job.jobs[step]) for job in (from_yaml, python_job))
+        assert load_component(source).name == from_python.name
+        # a component file referenced by a pipeline YAML is registered as an anonymous component
+        assert component.name == "azureml_anonymous"
+        assert component.display_name == from_python.display_name
+        assert component.command == from_python.command
 
 
 # --- schedules ------------------------------------------------------------------------
@@ -205,12 +248,6 @@ def test_schedules_send_cron_and_recurrence_triggers(workspace, run_snippet, tmp
     assert (biweekly.schedule.hours, biweekly.schedule.minutes) == (7, 0)
     assert biweekly.schedule.week_days == ["monday", "thursday"]
 
-    # each schedule creates the YAML pipeline
-    expected = skeleton(load_job(FOLDER / "pipeline_job.yml"))
-    for schedule in schedules:
-        assert isinstance(schedule.create_job, PipelineJob)
-        assert skeleton(schedule.create_job) == expected
-
     # the triggers pass the SDK's schedule schema (create_job given as the YAML file)
     for schedule in schedules:
         trigger = schedule._to_dict()["trigger"]
@@ -218,26 +255,53 @@ def test_schedules_send_cron_and_recurrence_triggers(workspace, run_snippet, tmp
         path.write_text(yaml.safe_dump({"name": schedule.name, "trigger": trigger, "create_job": "./pipeline_job.yml"}))
         assert load_schedule(path)._to_dict()["trigger"] == trigger
 
+    # what Azure holds: three enabled schedules, each creating the YAML pipeline
+    held = {s.name: s for s in workspace.all("schedules")}
+    assert list(held) == [s.name for s in schedules]
+    assert all(s.is_enabled for s in held.values())
+    assert [type(s.trigger) for s in held.values()] == [CronTrigger, RecurrenceTrigger, RecurrenceTrigger]
+    expected = skeleton(load_job(FOLDER / "pipeline_job.yml"))
+    for schedule in held.values():
+        created = as_held(schedule.create_job)
+        assert created == as_held(held["diabetes-pipeline-weekly"].create_job)
+        assert (created["jobs"], created["outputs"]) == (expected["jobs"], expected["outputs"])
+        assert created["inputs"]["pipeline_input_data"]["path"].endswith("/data/diabetes-data/versions/1")
+
 
 def test_manage_schedules_disables_before_deleting(workspace, run_snippet, capsys):
-    job = load_job(FOLDER / "pipeline_job.yml")
-    seeded = {
-        "diabetes-pipeline-weekly": CronTrigger(expression="0 6 * * 1"),
-        "diabetes-pipeline-daily": RecurrenceTrigger(frequency="day", interval=1),
-    }
-    for name, trigger in seeded.items():
-        workspace.add("schedules", JobSchedule(name=name, trigger=trigger, create_job=job))
+    run_snippet("ch15_pipelines/schedule_pipeline.py")  # the three schedules the page creates first
+    capsys.readouterr()
 
     run_snippet("ch15_pipelines/manage_schedules.py")
 
     assert capsys.readouterr().out.splitlines() == [
         "diabetes-pipeline-weekly TriggerType.CRON",
         "diabetes-pipeline-daily TriggerType.RECURRENCE",
+        "diabetes-pipeline-biweekly TriggerType.RECURRENCE",
     ]
-    calls = [(c.method, c.kwargs["name"]) for c in workspace.sent("schedules") if c.method.startswith("begin_")]
+    calls = [(c.method, c.kwargs["name"]) for c in workspace.sent("schedules") if c.method.startswith("begin_")
+             and "name" in c.kwargs]
     assert calls == [
         ("begin_disable", "diabetes-pipeline-daily"),
         ("begin_enable", "diabetes-pipeline-daily"),
         ("begin_disable", "diabetes-pipeline-biweekly"),
         ("begin_delete", "diabetes-pipeline-biweekly"),
     ]
+    # what Azure now holds: the daily schedule enabled again, the biweekly one gone
+    held = {s.name: s.is_enabled for s in workspace.all("schedules", list_view_type="All")}
+    assert held == {"diabetes-pipeline-weekly": True, "diabetes-pipeline-daily": True}
+
+
+def test_an_enabled_schedule_is_not_deleted(workspace, run_snippet):
+    """The page's warning: Azure deletes a schedule only once it is disabled."""
+    run_snippet("ch15_pipelines/schedule_pipeline.py")
+
+    with pytest.raises(HttpResponseError, match="must be disabled to be deleted"):
+        workspace.reader.schedules.begin_delete(name="diabetes-pipeline-weekly").result()
+    assert "diabetes-pipeline-weekly" in {s.name for s in workspace.all("schedules")}
+
+    workspace.reader.schedules.begin_disable(name="diabetes-pipeline-weekly").result()
+    disabled = workspace.all("schedules", list_view_type="DisabledOnly")
+    assert [s.name for s in disabled] == ["diabetes-pipeline-weekly"]
+    workspace.reader.schedules.begin_delete(name="diabetes-pipeline-weekly").result()
+    assert "diabetes-pipeline-weekly" not in {s.name for s in workspace.all("schedules")}

@@ -4,7 +4,6 @@ import json
 import runpy
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import mlflow
@@ -13,17 +12,17 @@ import pytest
 import yaml
 from azure.ai.ml import load_model
 from azure.ai.ml.constants import ListViewType
-from azure.ai.ml.entities import Model, Workspace
+from azure.ai.ml.entities import Model
+from azure.ai.ml.exceptions import ValidationException
+from azure.core.exceptions import ResourceNotFoundError
 from mlflow import MlflowClient
 from sklearn.datasets import load_diabetes
-from sklearn.linear_model import LogisticRegression
 
 from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch16_register_mlflow_model"
 FEATURES = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
-JOB_NAME = "bold_river_4kx9w2m1pz"  # the job named in model.yml
-JOB_PATH = f"azureml://jobs/{JOB_NAME}/outputs/artifacts/paths/model/"
+YAML_JOB = "bold_river_4kx9w2m1pz"  # the example job model.yml names
 
 
 # --- one SQLite store for the module (creating one takes seconds) ----------------------
@@ -152,27 +151,58 @@ def test_custom_pyfunc_model_applies_its_threshold(store, screened):
 # --- registering in the workspace (fake) ----------------------------------------------
 
 
-def test_register_from_job_sends_an_mlflow_model(workspace, run_snippet, capsys):
-    run_snippet("ch16_register_mlflow_model/register_from_job.py", JOB_NAME)
+@pytest.fixture
+def submit_training_job(workspace, run_snippet, capsys):
+    """Submit chapter 12's training job (on chapter 8's cluster, with chapter 7's data asset): the
+    job whose MLflow model register_from_job.py registers. Returns a function giving its name."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    run_snippet("ch07_data/data_asset_uri_file.py")
+
+    def submit() -> str:
+        name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
+        capsys.readouterr()
+        return name
+
+    return submit
+
+
+def test_register_from_job_sends_an_mlflow_model(workspace, submit_training_job, run_snippet, capsys):
+    job_name = submit_training_job()
+    run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)
 
     (sent,) = workspace.created("models")
     assert isinstance(sent, Model)
-    assert (sent.name, sent.type, sent.path) == ("diabetes-classifier", "mlflow_model", JOB_PATH)
-    assert sent.version is None  # the workspace numbers versions itself
-    assert sent.tags == {"training_job": JOB_NAME, "algorithm": "logistic-regression"}
-    assert "trained by a command job" in sent.description
+    job_path = f"azureml://jobs/{job_name}/outputs/artifacts/paths/model/"
+    assert (sent.name, sent.type, sent.path) == ("diabetes-classifier", "mlflow_model", job_path)
     assert "Registered diabetes-classifier version 1" in capsys.readouterr().out
 
+    # what Azure holds: version 1, numbered by the workspace, pointing at the job's model folder
+    (held,) = workspace.all("models", name="diabetes-classifier")
+    assert (held.version, held.type, held.path) == ("1", "mlflow_model", job_path)
+    assert held.tags == {"training_job": job_name, "algorithm": "logistic-regression"}
+    assert "trained by a command job" in held.description
 
-def test_model_yaml_matches_the_python_model(workspace, run_snippet):
-    run_snippet("ch16_register_mlflow_model/register_from_job.py", JOB_NAME)
-    python_model = workspace.created("models")[0]
+
+def test_a_model_from_a_job_that_does_not_exist_is_refused(workspace, run_snippet):
+    with pytest.raises(ResourceNotFoundError, match=f"job '{YAML_JOB}' not found"):
+        run_snippet("ch16_register_mlflow_model/register_from_job.py", YAML_JOB)
+    assert workspace.all("models") == []
+
+
+def test_model_yaml_matches_the_python_model(workspace, submit_training_job, run_snippet):
+    job_name = submit_training_job()
+    run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)
+    python_model = workspace.get("models", "diabetes-classifier", version="1")
 
     text = (FOLDER / "model.yml").read_text()
     assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json")
     yaml_model = load_model(FOLDER / "model.yml")
-    for field in ("name", "type", "path", "description", "tags", "version"):
+    for field in ("name", "type", "description"):
         assert getattr(yaml_model, field) == getattr(python_model, field), field
+    assert yaml_model.version is None  # the workspace numbers it, as it did the Python one
+    # model.yml names an example job where register_from_job.py takes the job's name
+    assert yaml_model.path == python_model.path.replace(job_name, YAML_JOB)
+    assert yaml_model.tags == {key: value.replace(job_name, YAML_JOB) for key, value in python_model.tags.items()}
 
 
 def test_shell_script_creates_from_model_yaml():
@@ -191,21 +221,30 @@ def test_register_local_folder_saves_then_uploads_it(workspace, run_snippet):
 
     (sent,) = workspace.created("models")
     assert (sent.name, sent.type) == ("diabetes-progression", "mlflow_model")
-    assert Path(sent.path).resolve() == folder
-    assert ran["registered"].path == str(folder)  # stored with the absolute local path to upload
+    assert ran["registered"].version == "1"
+
+    # what Azure holds: the folder uploaded to the default datastore, its MLmodel flavors read
+    held = workspace.get("models", "diabetes-progression", version="1")
+    assert held.path.startswith("azureml://") and held.path.rstrip("/").endswith("diabetes-progression-model")
+    assert set(held.flavors) == set(meta["flavors"])
 
 
-def test_manage_versions_gets_latest_lists_and_archives(workspace, run_snippet, capsys):
-    for version, job in (("1", "job_one"), ("2", "job_two")):
-        path = f"azureml://jobs/{job}/outputs/artifacts/paths/model/"
-        workspace.add("models", Model(name="diabetes-classifier", version=version, type="mlflow_model", path=path))
+def test_manage_versions_gets_latest_lists_and_archives(workspace, submit_training_job, run_snippet, capsys):
+    jobs = [submit_training_job(), submit_training_job()]
+    for job_name in jobs:  # two trainings registered under one name: versions 1 and 2
+        run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)
+    capsys.readouterr()
 
     ran = run_snippet("ch16_register_mlflow_model/manage_model_versions.py")
 
     (get,) = workspace.sent("models", "get")
     assert get.kwargs == {"name": "diabetes-classifier", "label": "latest"}
-    assert ran["latest"].version == "2"
-    assert "Latest: version 2, type mlflow_model" in capsys.readouterr().out
+    assert (ran["latest"].version, ran["latest"].tags["training_job"]) == ("2", jobs[1])
+    out = capsys.readouterr().out
+    assert "Latest: version 2, type mlflow_model" in out
+    assert sorted(line.split()[:2] for line in out.splitlines()[1:]) == [
+        ["diabetes-classifier", "1"], ["diabetes-classifier", "2"],
+    ]
     lists = workspace.sent("models", "list")
     assert [c.kwargs for c in lists] == [
         {"name": "diabetes-classifier"},
@@ -214,25 +253,35 @@ def test_manage_versions_gets_latest_lists_and_archives(workspace, run_snippet, 
     (archive,) = workspace.sent("models", "archive")
     assert archive.kwargs == {"name": "diabetes-classifier", "version": "1"}
 
+    # what Azure holds: version 1 archived, hidden from lists, still there when asked for
+    assert [m.version for m in ran["archived"]] == ["1"]
+    assert [m.version for m in workspace.all("models", name="diabetes-classifier")] == ["2"]
+    assert workspace.get("models", "diabetes-classifier", version="1").path.startswith(f"azureml://jobs/{jobs[0]}/")
+    # latest is the one label Azure manages; a label no version carries is not found
+    with pytest.raises(ValidationException, match="version label production does not exist"):
+        workspace.get("models", "diabetes-classifier", label="production")
+
 
 # --- registering through MLflow, for real against SQLite ---------------------------------
 
 
 def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, run_snippet, capsys):
-    uri = store[0]
-    # A run shaped like chapter 12's job: the MLflow model uploaded to the run's "model" folder
+    uri, folder = store
+    # The run of chapter 12's training script, which uploads the MLflow model to the run's "model" folder
     data = load_diabetes(as_frame=True, scaled=False).frame
-    X, y = data.drop(columns="target"), (data["target"] > data["target"].median()).astype(int)
+    csv = folder / "diabetes.csv"
+    data.drop(columns="target").assign(Diabetic=(data["target"] > data["target"].median()).astype(int)).to_csv(
+        csv, index=False
+    )
     client = MlflowClient(uri)
-    experiment_id = client.create_experiment("ch12-style-job", artifact_location=(store[1] / "job").as_uri())
-    run = client.create_run(experiment_id)
-    with tempfile.TemporaryDirectory() as folder:
-        mlflow.sklearn.save_model(LogisticRegression(max_iter=1000).fit(X, y), f"{folder}/model")
-        client.log_artifacts(run.info.run_id, f"{folder}/model", "model")
-    client.set_terminated(run.info.run_id)
-    seeded = Workspace(name="mlw-dp100-labs")
-    seeded._mlflow_tracking_uri = uri
-    workspace.add("workspaces", seeded)
+    experiment_id = client.create_experiment("diabetes-training", artifact_location=(folder / "job").as_uri())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        patch.setenv("MLFLOW_EXPERIMENT_ID", experiment_id)
+        run_snippet("ch12_command_job/src/train.py", "--training_data", str(csv))
+    (run,) = client.search_runs([experiment_id])
+    capsys.readouterr()
+    workspace.set_tracking_uri(uri)
 
     ran = run_snippet("ch16_register_mlflow_model/register_with_mlflow.py", run.info.run_id)
 
@@ -242,4 +291,5 @@ def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, r
     assert version.run_id == run.info.run_id
     assert "Registered diabetes-classifier version 1" in capsys.readouterr().out
     registered = mlflow.pyfunc.load_model("models:/diabetes-classifier/1")
-    assert set(np.asarray(registered.predict(X.head(5)))) <= {0, 1}
+    features = data.drop(columns="target").head(5)
+    assert set(np.asarray(registered.predict(features))) <= {0, 1}

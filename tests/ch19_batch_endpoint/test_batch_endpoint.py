@@ -7,10 +7,12 @@ from pathlib import Path
 import joblib
 import pandas as pd
 import pytest
-from azure.ai.ml import load_batch_endpoint
+from azure.ai.ml import Input, load_batch_endpoint
+from azure.ai.ml.constants import AssetTypes
 from azure.ai.ml.entities import ModelBatchDeployment, ModelBatchDeploymentSettings
 from azure.ai.ml.entities._load_functions import load_model_batch_deployment
 from azure.ai.ml.exceptions import ValidationException
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
@@ -62,7 +64,33 @@ def test_scoring_script_scores_every_row_of_every_file(tmp_path, monkeypatch):
     assert list(combined["prediction"]) == list(expected)
 
 
-# --- endpoint, deployment and job, sent to the fake workspace --------------------------
+# --- endpoint, deployment and job, on the fake Azure ----------------------------------
+
+
+@pytest.fixture
+def reader_files(tmp_path):
+    """The reader's files: patients to train on (features and label), and a folder of CSV files to score."""
+    X, y = make_classification(n_samples=120, n_features=len(COLUMNS), random_state=0)
+    pd.DataFrame(X, columns=COLUMNS).assign(Diabetic=y).to_csv(tmp_path / "patients.csv", index=False)
+    folder = tmp_path / "to-score"
+    folder.mkdir()
+    start = 0
+    for name, rows in ROWS_PER_FILE.items():
+        pd.DataFrame(X[start : start + rows], columns=COLUMNS).to_csv(folder / name, index=False)
+        start += rows
+    return str(tmp_path / "patients.csv"), str(folder)
+
+
+@pytest.fixture
+def deployed(workspace, run_snippet, reader_files, capsys):
+    """The page up to the invocation: endpoint, model, deployment made the default, data to score."""
+    training, to_score = reader_files
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+    run_snippet("ch19_batch_endpoint/register_model.py", training)
+    for script in ("create_batch_deployment.py", "set_default_deployment.py"):
+        run_snippet(f"ch19_batch_endpoint/{script}")
+    run_snippet("ch19_batch_endpoint/register_batch_data.py", to_score)
+    capsys.readouterr()
 
 
 def test_create_batch_endpoint_sends_cluster_and_endpoint(workspace, run_snippet):
@@ -78,12 +106,32 @@ def test_create_batch_endpoint_sends_cluster_and_endpoint(workspace, run_snippet
     (endpoint,) = workspace.created("batch_endpoints")
     assert endpoint.name == "diabetes-batch"
     assert "diabetes" in endpoint.description
-    assert workspace.get("batch_endpoints", "diabetes-batch").auth_mode == "aad_token"
+    created = workspace.get("batch_endpoints", "diabetes-batch")
+    assert created.auth_mode == "aad_token"  # Azure's default for batch endpoints
+    assert created.scoring_uri == "https://diabetes-batch.eastus.inference.ml.azure.com/jobs"
+    assert created.defaults.deployment_name is None  # no deployment yet
+
+
+def test_register_model_and_data_upload_the_readers_files(workspace, run_snippet, reader_files, capsys):
+    training, to_score = reader_files
+    script = run_snippet("ch19_batch_endpoint/register_model.py", training)
+    run_snippet("ch19_batch_endpoint/register_batch_data.py", to_score)
+
+    (model,) = workspace.created("models")
+    assert (model.name, model.type, Path(model.path).name) == ("diabetes-model", "custom_model", "model")
+    assert list(script["classifier"].feature_names_in_) == COLUMNS
+    (data,) = workspace.created("data")
+    assert (data.name, data.type) == ("diabetes-batch-data", "uri_folder")
+    # Azure numbered both: version 1, which the deployment and the invocation name
+    assert workspace.get("models", "diabetes-model", version="1").type == "custom_model"
+    assert workspace.get("data", "diabetes-batch-data", version="1").type == "uri_folder"
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "Registered diabetes-model version 1", "Registered diabetes-batch-data version 1"]
 
 
 def deployment_fields(deployment):
     """The settings of a model batch deployment that the chapter explains, as plain values."""
-    settings = deployment.settings
+    settings = getattr(deployment, "settings", deployment)  # what `get` returns, a BatchDeployment, holds them itself
     return {
         "name": deployment.name,
         "endpoint": deployment.endpoint_name,
@@ -122,15 +170,20 @@ EXPECTED_DEPLOYMENT = {
 }
 
 
-def test_create_batch_deployment_sends_settings_and_sets_default(workspace, run_snippet):
-    for script in ("create_batch_endpoint.py", "create_batch_deployment.py", "set_default_deployment.py"):
-        run_snippet(f"ch19_batch_endpoint/{script}")
+def as_azure_resolves_it(workspace, fields):
+    """``fields`` with the names the SDK resolves before sending (model, code, compute) as Azure's ids."""
+    model_name, model_version = fields["model"].split(":")
+    return {**fields, "model": workspace.get("models", model_name, version=model_version).id,
+            "compute": workspace.get("compute", fields["compute"]).id}
 
+
+def test_create_batch_deployment_sends_settings_and_sets_default(workspace, deployed):
     (deployment,) = workspace.created("batch_deployments")
     assert isinstance(deployment, ModelBatchDeployment)
-    assert deployment_fields(deployment) == EXPECTED_DEPLOYMENT
-    stored = workspace.get("batch_deployments", "diabetes-logreg")  # after the SDK's own round trip
-    assert deployment_fields(stored) == EXPECTED_DEPLOYMENT
+    sent = {**deployment_fields(deployment), "code": EXPECTED_DEPLOYMENT["code"]}  # ./src, uploaded as a code asset
+    assert sent == as_azure_resolves_it(workspace, EXPECTED_DEPLOYMENT)
+    stored = workspace.get("batch_deployments", "diabetes-logreg", endpoint_name="diabetes-batch")
+    assert {**deployment_fields(stored), "code": "src"} == as_azure_resolves_it(workspace, EXPECTED_DEPLOYMENT)
     workers = deployment.resources.instance_count * deployment.settings.max_concurrency_per_instance
     assert workers == 4
     assert (FOLDER / "src" / "batch_score.py").is_file()
@@ -144,13 +197,25 @@ def test_create_batch_deployment_sends_settings_and_sets_default(workspace, run_
     assert workspace.get("batch_endpoints", "diabetes-batch").defaults.deployment_name == "diabetes-logreg"
 
 
-def test_invoke_starts_a_job_then_streams_and_downloads_it(workspace, run_snippet, capsys):
+def test_a_deployment_needs_its_endpoint_and_a_default_needs_its_deployment(workspace, run_snippet, reader_files):
+    run_snippet("ch19_batch_endpoint/register_model.py", reader_files[0])
+    with pytest.raises(ResourceNotFoundError, match="batch endpoint 'diabetes-batch' not found"):
+        run_snippet("ch19_batch_endpoint/create_batch_deployment.py")
+
+    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
+    with pytest.raises(HttpResponseError, match="'diabetes-logreg' isn't a deployment of batch endpoint"):
+        run_snippet("ch19_batch_endpoint/set_default_deployment.py")
+    assert workspace.get("batch_endpoints", "diabetes-batch").defaults.deployment_name is None
+
+
+def test_invoke_starts_a_job_then_streams_and_downloads_it(workspace, deployed, run_snippet, capsys):
     script = run_snippet("ch19_batch_endpoint/invoke_batch_endpoint.py")
 
     (invoke,) = workspace.sent("batch_endpoints", "invoke")
     data = invoke.kwargs["input"]
     assert invoke.kwargs["endpoint_name"] == "diabetes-batch"
-    assert (data.type, data.path) == ("uri_folder", "azureml:diabetes-batch-data:1")
+    # azureml:diabetes-batch-data:1, which the SDK resolved to the registered data asset
+    assert (data.type, data.path) == ("uri_folder", workspace.get("data", "diabetes-batch-data", version="1").id)
     assert invoke.kwargs["deployment_name"] == "diabetes-logreg"
 
     job_name = script["job"].name
@@ -160,7 +225,24 @@ def test_invoke_starts_a_job_then_streams_and_downloads_it(workspace, run_snippe
     assert get.args == (job_name,)
     (download,) = workspace.sent("jobs", "download")
     assert download.kwargs == {"name": job_name, "output_name": "score", "download_path": "./results"}
-    assert f"Job {job_name} ended with status Completed" in capsys.readouterr().out
+    # the job as Azure keeps it: in the workspace, finished, with the output named score
+    job = workspace.get("jobs", job_name)
+    assert (job.status, job.experiment_name) == ("Completed", "diabetes-batch")
+    assert "score" in job.outputs
+    assert script["finished"].status == "Completed"
+    assert f"Job {job_name} ended with status" in capsys.readouterr().out
+
+
+def test_a_job_without_a_deployment_name_runs_the_default_one(workspace, deployed):
+    data = Input(type=AssetTypes.URI_FOLDER, path="azureml:diabetes-batch-data:1")
+    job = workspace.reader.batch_endpoints.invoke(endpoint_name="diabetes-batch", input=data)
+    assert workspace.get("jobs", job.name).status == "Completed"
+
+    endpoint = workspace.reader.batch_endpoints.get("diabetes-batch")
+    endpoint.defaults.deployment_name = None
+    workspace.reader.batch_endpoints.begin_create_or_update(endpoint).result()
+    with pytest.raises(HttpResponseError, match="has no default deployment"):
+        workspace.reader.batch_endpoints.invoke(endpoint_name="diabetes-batch", input=data)
 
 
 # --- the YAML forms and the CLI script -------------------------------------------------
@@ -176,16 +258,16 @@ def test_endpoint_yaml_matches_python(workspace, run_snippet):
     assert (yaml_endpoint.name, yaml_endpoint.description) == (python_endpoint.name, python_endpoint.description)
 
 
-def test_deployment_yaml_matches_python(workspace, run_snippet):
-    run_snippet("ch19_batch_endpoint/create_batch_endpoint.py")
-    run_snippet("ch19_batch_endpoint/create_batch_deployment.py")
+def test_deployment_yaml_matches_python(workspace, deployed):
     python_deployment = workspace.created("batch_deployments")[0]
 
     text = (FOLDER / "batch_deployment.yml").read_text()
     assert text.startswith("$schema: https://azuremlschemas.azureedge.net/latest/modelBatchDeployment.schema.json")
     yaml_deployment = load_model_batch_deployment(FOLDER / "batch_deployment.yml")
     assert isinstance(yaml_deployment, ModelBatchDeployment)
-    assert deployment_fields(yaml_deployment) == deployment_fields(python_deployment)
+    # the Python deployment as sent, its names resolved by the SDK; the YAML file's names resolve to the same
+    assert as_azure_resolves_it(workspace, deployment_fields(yaml_deployment)) == {
+        **deployment_fields(python_deployment), "code": "src"}
 
 
 CLI_LOADERS = {"batch-endpoint": load_batch_endpoint, "batch-deployment": load_model_batch_deployment}

@@ -1,16 +1,18 @@
-"""Chapter 21: the JSONL checker (real), the fine-tuning job and the deployment (fake workspace)."""
+"""Chapter 21: the JSONL checker (real), the fine-tuning job and the deployment (fake Azure)."""
 
 import json
-from pathlib import Path
 
 import pytest
-from azure.ai.ml.entities import Model
 from azure.ai.ml.entities._job.finetuning.custom_model_finetuning_job import CustomModelFineTuningJob
 
 from tests.conftest import SNIPPETS
+from tests.fake_azure.catalog import facts
 
 FOLDER = SNIPPETS / "ch21_fine_tune_foundation_model"
-BASE_MODEL_URI = "azureml://registries/azureml/models/Phi-4-mini-instruct/versions/7"
+# The catalog's newest version of the base model, as the azureml registry publishes it
+BASE_MODEL_URI = "azureml://registries/azureml/models/Phi-4-mini-instruct/versions/{}".format(
+    next(m["version"] for m in facts("catalog_models")["registries"]["azureml"] if m["name"] == "Phi-4-mini-instruct")
+)
 
 
 def chat(*turns):
@@ -76,33 +78,32 @@ def test_an_empty_file_fails(run_snippet, tmp_path):
         run_snippet("ch21_fine_tune_foundation_model/validate_jsonl.py", str(empty))
 
 
-# --- finetune_job.py, on the fake workspace ----------------------------------------
+# --- finetune_job.py, on the fake Azure ------------------------------------------------
 
 
-@pytest.fixture
-def base_model(workspace):
-    """The catalog model the snippet looks up (registry and workspace share the fake's store)."""
-    model = Model(name="Phi-4-mini-instruct", version="7", type="mlflow_model", path=BASE_MODEL_URI)
-    workspace.add("models", model)
-    return model
-
-
-def test_registers_the_data_and_finds_the_base_model_in_the_registry(workspace, run_snippet, base_model, capsys):
+def test_registers_the_data_and_finds_the_base_model_in_the_registry(workspace, run_snippet, capsys):
     run_snippet("ch21_fine_tune_foundation_model/finetune_job.py")
 
-    assets = {data.name: data for data in workspace.created("data")}
-    assert set(assets) == {"study-buddy-train", "study-buddy-validation"}
-    assert Path(assets["study-buddy-train"].path).name == "train.jsonl"  # the SDK resolves it to absolute
-    assert Path(assets["study-buddy-validation"].path).name == "validation.jsonl"
-    assert {(data.type, data.version) for data in assets.values()} == {("uri_file", "1")}
+    sent = {data.name: data for data in workspace.created("data")}
+    assert set(sent) == {"study-buddy-train", "study-buddy-validation"}
+    for name, file in [("study-buddy-train", "train.jsonl"), ("study-buddy-validation", "validation.jsonl")]:
+        stored = workspace.get("data", name, version="1")
+        assert (stored.type, stored.version) == ("uri_file", "1")
+        # Azure holds the path the SDK uploaded the file to, in the workspace's default datastore
+        assert stored.path.startswith("azureml://") and stored.path.endswith(f"/{file}")
+        assert "/datastores/workspaceblobstore/paths/LocalUpload/" in stored.path
+        (uploaded,) = [blob for key, blob in workspace.azure.blobs.blobs.items() if key.endswith(f"/{file}")]
+        assert uploaded == (FOLDER / file).read_bytes()
 
+    # The base model is looked up in the azureml registry, whose newest version the catalog publishes
     (lookup,) = workspace.sent("models", "get")
     assert lookup.args == ("Phi-4-mini-instruct",) and lookup.kwargs == {"label": "latest"}
-    assert workspace.registries == ["azureml"]
+    (registry_client,) = [c for c in workspace.clients if c._operation_scope.registry_name]
+    assert registry_client._operation_scope.registry_name == "azureml"
     assert f"Base model: {BASE_MODEL_URI}" in capsys.readouterr().out
 
 
-def test_sends_a_chat_completion_fine_tuning_job(workspace, run_snippet, base_model):
+def test_sends_a_chat_completion_fine_tuning_job(workspace, run_snippet, capsys):
     returned = run_snippet("ch21_fine_tune_foundation_model/finetune_job.py")["returned_job"]
 
     (job,) = workspace.created("jobs")
@@ -110,8 +111,10 @@ def test_sends_a_chat_completion_fine_tuning_job(workspace, run_snippet, base_mo
     assert job.type == "finetuning" and job.model_provider == "Custom"
     assert job.task == "chatCompletion"  # the SDK lower-cases the first letter of "ChatCompletion"
     assert (job.model.type, job.model.path) == ("mlflow_model", BASE_MODEL_URI)
-    assert (job.training_data.type, job.training_data.path) == ("uri_file", "azureml:study-buddy-train:1")
-    assert (job.validation_data.type, job.validation_data.path) == ("uri_file", "azureml:study-buddy-validation:1")
+    # "azureml:study-buddy-train:1", which the SDK resolves to the data asset's ARM id before it sends the job
+    assert job.training_data.type == job.validation_data.type == "uri_file"
+    assert job.training_data.path.endswith("/workspaces/mlw-dp100-labs/data/study-buddy-train/versions/1")
+    assert job.validation_data.path.endswith("/workspaces/mlw-dp100-labs/data/study-buddy-validation/versions/1")
     assert job.hyperparameters == {
         "num_train_epochs": "3",
         "learning_rate": "0.00002",
@@ -124,14 +127,20 @@ def test_sends_a_chat_completion_fine_tuning_job(workspace, run_snippet, base_mo
     assert job.resources.instance_types == ["Standard_NC24ads_A100_v4"]
     assert (job.experiment_name, job.display_name) == ("fine-tune-study-buddy", "fine-tune-phi-4-mini-study-buddy")
 
-    # what the fake stored after the SDK's own dump and load
+    # What Azure answered, and holds once the job has finished
+    assert returned.status == "Starting"
+    assert f"Submitted {returned.name}; studio link: {returned.studio_url}" in capsys.readouterr().out
     stored = workspace.get("jobs", returned.name)
     assert isinstance(stored, CustomModelFineTuningJob)
+    assert stored.status == "Completed"
     assert stored.task == "chatCompletion"
     assert stored.model.path == BASE_MODEL_URI
-    assert stored.training_data.path.endswith("study-buddy-train:1")
+    assert stored.training_data.path == job.training_data.path
     assert stored.resources.instance_types == ["Standard_NC24ads_A100_v4"]
     assert stored.outputs["registered_model"].name == "phi-4-mini-study-buddy"
+    # The named output is registered as a model when the job finishes: what the deployment uses
+    model = workspace.get("models", "phi-4-mini-study-buddy", label="latest")
+    assert (model.version, model.type, model.job_name) == ("1", "mlflow_model", returned.name)
 
 
 def test_validation_data_is_required_by_this_sdk_version():
@@ -147,21 +156,29 @@ def test_validation_data_is_required_by_this_sdk_version():
         )
 
 
-# --- deploy_finetuned_model.py, on the fake workspace -------------------------------
+# --- deploy_finetuned_model.py, on the fake Azure ----------------------------------------
 
 
 def test_deploys_the_registered_model_to_an_online_endpoint(workspace, run_snippet):
-    workspace.add("models", Model(name="phi-4-mini-study-buddy", version="1", type="mlflow_model", path="model"))
+    run_snippet("ch21_fine_tune_foundation_model/finetune_job.py")  # the page: the job registers the model
 
     run_snippet("ch21_fine_tune_foundation_model/deploy_finetuned_model.py")
 
-    assert len(workspace.created("online_endpoints")) == 2  # created, then updated with traffic
-    first, last = workspace.store["online_endpoints"]["study-buddy-chat"]  # the state after each call
-    assert (first.auth_mode, first.traffic) == ("key", {})
-    assert last.traffic == {"phi4mini-ft": 100}
+    sent = workspace.created("online_endpoints")
+    assert len(sent) == 2  # created, then updated with traffic once the deployment exists
+    assert {(e.name, e.auth_mode) for e in sent} == {("study-buddy-chat", "key")}
     (deployment,) = workspace.created("online_deployments")
     assert deployment.endpoint_name == "study-buddy-chat"
-    assert deployment.model == "azureml:phi-4-mini-study-buddy:1"
+    # "azureml:phi-4-mini-study-buddy:1", resolved by the SDK to the registered model's ARM id
+    assert deployment.model.endswith("/workspaces/mlw-dp100-labs/models/phi-4-mini-study-buddy/versions/1")
     assert (deployment.instance_type, deployment.instance_count) == ("Standard_NC24ads_A100_v4", 1)
     assert deployment.request_settings.request_timeout_ms == 90000
     assert deployment.environment is None and deployment.code_configuration is None
+
+    # What Azure holds: the endpoint sends all traffic to the deployment of the registered model
+    endpoint = workspace.get("online_endpoints", "study-buddy-chat")
+    assert (endpoint.auth_mode, endpoint.traffic) == ("key", {"phi4mini-ft": 100})
+    stored = workspace.get("online_deployments", "phi4mini-ft", endpoint_name="study-buddy-chat")
+    assert stored.model == deployment.model
+    assert stored.request_settings.request_timeout_ms == 90000
+    assert stored.environment is None and stored.code_configuration is None  # MLflow: no scoring script

@@ -1,8 +1,9 @@
-"""Chapter 23: debugging a model by hand (real scikit-learn), and registering its RAI inputs (fake workspace)."""
+"""Chapter 23: debugging a model by hand (real scikit-learn), and registering its RAI inputs (fake Azure)."""
 
 import contextlib
 import io
 import runpy
+from pathlib import Path
 
 import mlflow
 import mltable
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from mlflow.models import Model as MlflowModel
+from azure.ai.ml._artifacts._artifact_utilities import download_artifact_from_aml_uri
 
 from tests.conftest import SNIPPETS
 
@@ -85,23 +86,29 @@ def test_what_if_raises_the_probability_and_finds_the_flip(debug_run):
     assert f"P(high progression): {found['before']:.3f} -> {found['after']:.3f} with BMI +1" in out
 
 
+# azure-ai-ml's download still calls azure-storage-blob APIs that warn they are deprecated
+@pytest.mark.filterwarnings("ignore:The use of a 'BlobProperties' instance:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:content_as_bytes is deprecated:DeprecationWarning")
 def test_register_rai_inputs_sends_mltables_and_an_mlflow_model(workspace, run_snippet, tmp_path):
     found = run_snippet("ch23_debug_with_rai_dashboard/register_rai_inputs.py")
-    workdir = tmp_path / "ch23_debug_with_rai_dashboard"
 
-    train_asset, test_asset = workspace.created("data")
-    assert [(a.name, a.version, a.type) for a in (train_asset, test_asset)] == [
-        ("diabetes-rai-train", "1", "mltable"),
-        ("diabetes-rai-test", "1", "mltable"),
-    ]
-    # the MLTable folders are real: mltable reads them back, label column included
-    tables = {a.name: mltable.load(str(workdir / a.path)).to_pandas_dataframe() for a in (train_asset, test_asset)}
+    sent = [(a.name, a.version, a.type) for a in workspace.created("data")]
+    assert sent == [("diabetes-rai-train", "1", "mltable"), ("diabetes-rai-test", "1", "mltable")]
+    # What Azure holds: each asset points at its uploaded folder in the workspace's default datastore,
+    # and the folder read back from there is a real MLTable, label column included
+    tables = {}
+    for name, _, _ in sent:
+        stored = workspace.get("data", name, version="1")
+        assert stored.type == "mltable"
+        assert stored.path.startswith("azureml://datastores/workspaceblobstore/paths/LocalUpload/")
+        folder = download_artifact_from_aml_uri(stored.path, str(tmp_path / name), workspace.reader.datastores)
+        mltable_file = yaml.safe_load((Path(folder) / "MLTable").read_text())
+        assert mltable_file["paths"] == [{"file": f"{name.rsplit('-', 1)[1]}.parquet"}]  # relative to the folder
+        tables[name] = mltable.load(folder).to_pandas_dataframe()
     train, test = tables["diabetes-rai-train"], tables["diabetes-rai-test"]
     assert list(train.columns) == list(test.columns) == list(found["train"].columns)
     assert "high_progression" in train.columns
     assert (len(train), len(test)) == (309, 133)
-    mltable_file = yaml.safe_load((workdir / "rai-data" / "train" / "MLTable").read_text())
-    assert mltable_file["paths"] == [{"file": "train.parquet"}]  # relative, so the folder can be uploaded
 
     (model_asset,) = workspace.created("models")
     assert (model_asset.name, model_asset.version, model_asset.type) == (
@@ -109,9 +116,13 @@ def test_register_rai_inputs_sends_mltables_and_an_mlflow_model(workspace, run_s
         "1",
         "mlflow_model",
     )
-    model_dir = workdir / model_asset.path
-    flavor = MlflowModel.load(model_dir / "MLmodel").flavors["sklearn"]
-    assert flavor["serialization_format"] == "cloudpickle"
-    loaded = mlflow.sklearn.load_model(str(model_dir))
+    # Azure reads the flavors from the uploaded MLmodel file; the dashboard needs the sklearn one
+    stored_model = workspace.get("models", "diabetes-progression-clf", version="1")
+    assert stored_model.type == "mlflow_model"
+    assert stored_model.flavors["sklearn"]["serialization_format"] == "cloudpickle"
+    assert stored_model.flavors["python_function"]["loader_module"] == "mlflow.sklearn"
+    model_dir = tmp_path / "downloaded-model"
+    workspace.reader.models.download("diabetes-progression-clf", "1", download_path=str(model_dir))
+    loaded = mlflow.sklearn.load_model(str(model_dir / "diabetes-progression-clf" / "diabetes-model"))
     features = test.drop(columns="high_progression")
     assert (loaded.predict(features) == found["model"].predict(features)).all()

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 # "/subscriptions/<any>/resourceGroups/rg/..." is kept as "/subscriptions/*/resourcegroups/rg/...":
 # the fake has one subscription, whatever id the reader's config.json names.
 SUBSCRIPTION = re.compile(r"^/subscriptions/[^/]+", re.IGNORECASE)
-WORKSPACE_PART = re.compile(r"/providers/microsoft\.machinelearningservices/workspaces/[^/]+", re.IGNORECASE)
+# A workspace or a registry: its assets are kinds of their own (``components/versions`` in both).
+WORKSPACE_PART = re.compile(r"/providers/microsoft\.machinelearningservices/(?:workspaces|registries)/[^/]+",
+                            re.IGNORECASE)
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 

@@ -1,10 +1,14 @@
 """The recording `az`, `pip` and `pf` that the shell-snippet tests put first on PATH (tests/fake_azure/bin).
 
-Each call is appended to the JSON-lines file that FAKE_CLI_LOG names, as ``{"argv", "cwd"}``.
-`az` checks its arguments with the static checker's own ``parse`` (tests/fake_azure/az.py), reads
-any ``--file`` with the SDK loader the ml extension uses, and keeps what this run created in the
-JSON file that FAKE_CLI_STATE names: a later command may only name what exists. Nothing here
-reaches the network; `pip install` installs nothing.
+Each call is appended to the JSON-lines file that FAKE_CLI_LOG names, as ``{"argv", "cwd", "printed"}``.
+`az` checks its arguments with the static checker's own ``parse`` (tests/fake_azure/az.py) and
+answers from what this run created, read from the ``--file`` YAML as plain YAML and the arguments
+(not ``--set``; kept in the JSON file that FAKE_CLI_STATE names), so that ``$(az ... --query name
+-o tsv)`` gives the script a value.
+It does not import the SDK (seconds per process) and enforces none of Azure's rules: the test
+replays each recorded `az ml` call against the fake Azure (tests/fake_azure/cli_replay.py), which
+also checks every ``--query`` answer printed here. Nothing here reaches the network; `pip install`
+installs nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +29,6 @@ LOG, STATE = "FAKE_CLI_LOG", "FAKE_CLI_STATE"
 REGION = "eastus"  # where the site's workspace lives (snippets/ch05_workspace/workspace.yml)
 # Arguments that say how to run the command, not what the created object holds.
 NOT_FIELDS = {"--file", "--resource-group", "--workspace-name", "--subscription", "--output", "--query", "--set"}
-# Commands that name no existing object of their group's kind.
-NAME_NOTHING = {"create", "list", "validate"}
 
 
 class CliError(Exception):
@@ -56,31 +58,27 @@ class State:
         self.created.setdefault(kind, {})[key] = fields
         return fields
 
-    def find(self, kind: str, key: str, version: str | None = None) -> dict:
+    def get(self, kind: str, key: str, version: str | None = None) -> dict | None:
         fields = self.created.get(kind, {}).get(key)
         if fields is None or (version is not None and str(fields.get("version", version)) != version):
-            what = f"{kind.replace('-', ' ')} '{key}'" + (f" version {version}" if fields else "")
-            raise CliError(f"{what} not found (not created in this run)")
+            return None
         return fields
 
     def new_job_name(self) -> str:
         return f"fake-job-{len(self.created.get('job', {})) + 1}"
 
 
-def record(program: str, argv: list[str]) -> None:
-    with open(os.environ[LOG], "a") as log:
-        log.write(json.dumps({"argv": [program, *argv], "cwd": os.getcwd()}) + "\n")
-
-
 def run(program: str, answer, argv: list[str]) -> int:
-    """Record the call, then print ``answer(argv)`` or the error as the real tool would."""
-    record(program, argv)
+    """Print ``answer(argv)`` or the error as the real tool would; record the call and what it printed."""
     try:
-        print(answer(argv), end="")
+        printed, code = answer(argv), 0
     except CliError as error:
+        printed, code = "", error.code
         print(f"ERROR: {error}", file=sys.stderr)
-        return error.code
-    return 0
+    with open(os.environ[LOG], "a") as log:
+        log.write(json.dumps({"argv": [program, *argv], "cwd": os.getcwd(), "printed": printed}) + "\n")
+    print(printed, end="")
+    return code
 
 
 # --- az ---------------------------------------------------------------------------------------
@@ -95,89 +93,73 @@ def az(argv: list[str]) -> str:
     name = call.value("--name")
     result = _ml(call, state) if call.group.startswith("az ml ") else {"name": name} if name else None
     state.save()
-    return _render(result, call)
+    query = call.value("--query")
+    if query and picked(result, query) is None:
+        raise CliError(f"{call.name}: the fake az can't answer --query {query}: it knows only what this "
+                       f"script's YAML files and arguments gave the objects it created")
+    return render(result, call)
 
 
 def _ml(call: Call, state: State):
+    """The created object's fields, what this run knows of the object named, or a placeholder line."""
     kind, verb = call.kind, call.command
     if verb == "create":
         return _create(call, state)
-    if verb == "list":
-        wanted = call.value("--name")
-        return [fields for fields in state.created.get(kind, {}).values() if wanted in (None, fields["name"])]
-    if verb in NAME_NOTHING:
-        return {}
+    if verb == "invoke" and kind == "batch-endpoint":  # starts a job
+        return state.add("job", name := state.new_job_name(), {"name": name})
     key = call.value("--name")
+    if verb == "list":
+        return [fields for fields in state.created.get(kind, {}).values() if key in (None, fields["name"])]
     if kind.endswith("-deployment"):
-        endpoint = call.value("--endpoint-name")
-        state.find(kind.replace("deployment", "endpoint"), endpoint)
-        key = f"{endpoint}/{key}"
-    fields = state.find(kind, key, call.value("--version"))
-    if verb == "invoke":
-        return _invoke(call, state, fields)
-    if verb == "stream":
-        return f"RunId: {key}\nStatus: Completed\n"
-    if verb == "get-logs":
-        return f"(the fake az's log of deployment {key})\n"
+        key = f"{call.value('--endpoint-name')}/{key}"
+    if verb in ("invoke", "stream", "get-logs"):
+        return f"(the fake az's {verb} of {key}: the test replays it against the fake Azure)\n"
     if verb == "delete":
-        del state.created[kind][key]
-    return None if verb in ("download", "delete") else fields
+        state.created.get(kind, {}).pop(key, None)
+    return state.get(kind, key, call.value("--version")) if verb == "show" else None
 
 
 def _create(call: Call, state: State) -> dict:
     kind = call.kind
     given = {name.lstrip("-").replace("-", "_"): values[0]
              for name, values in call.options.items() if len(values) == 1 and name not in NOT_FIELDS}
-    fields = {**_read(kind, call.value("--file")), **given}
+    fields = {**_read(call.value("--file")), **given}
     if kind == "job":
         fields.setdefault("name", state.new_job_name())
     if not fields.get("name"):
         raise CliError(f"{call.name}: give --name or a name in the YAML file")
     key = fields["name"]
     if kind.endswith("-deployment"):
-        endpoint = state.find(kind.replace("deployment", "endpoint"), fields.get("endpoint_name"))
-        key = f"{endpoint['name']}/{key}"
-        if "--all-traffic" in call.options:
-            endpoint["traffic"] = {fields["name"]: 100}
-        if "--set-default" in call.options:
-            endpoint["defaults"] = {"deployment_name": fields["name"]}
+        key = f"{fields.get('endpoint_name')}/{key}"
     if kind == "online-endpoint":
         fields["scoring_uri"] = f"https://{fields['name']}.{REGION}.inference.ml.azure.com/score"
     return state.add(kind, key, fields)
 
 
-def _read(kind: str, file: str | None) -> dict:
-    """The YAML file's fields, once the SDK's loader for ``kind`` has accepted it."""
+def _read(file: str | None) -> dict:
+    """The YAML file's fields, as plain YAML (the replay reads it with the SDK's loader)."""
     if file is None:
         return {}
-    from tests.fake_azure.sdk_loaders import LOADERS  # here, not at the top: the SDK takes seconds to import
-
     try:
-        LOADERS[kind](Path(file))
-    except Exception as error:  # whatever the SDK raises is what the reader would see
-        raise CliError(f"{type(error).__name__}: {error}") from error
-    return yaml.safe_load(Path(file).read_text())
+        return yaml.safe_load(Path(file).read_text()) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise CliError(f"can't read --file {file}: {error}") from error
 
 
-def _invoke(call: Call, state: State, endpoint: dict):
-    if call.kind == "batch-endpoint":
-        return state.add("job", name := state.new_job_name(), {"name": name, "status": "Completed"})
-    deployment = call.value("--deployment-name") or next(iter(endpoint.get("traffic", {})), None)
-    state.find("online-deployment", f"{endpoint['name']}/{deployment}")
-    request = call.value("--request-file")
-    if request and not Path(request).is_file():
-        raise CliError(f"request file '{request}' not found")
-    return f'"(the fake az\'s answer from deployment {deployment})"\n'
+def picked(result, query: str):
+    """The value a ``--query`` of dotted names picks from ``result``."""
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", query):
+        raise CliError(f"the fake az answers --query with dotted names only, not '{query}'")
+    for part in query.split("."):
+        result = result.get(part) if isinstance(result, dict) else None
+    return result
 
 
-def _render(result, call: Call) -> str:
-    """What az prints: ``--query`` (dotted names only) picks a value; tsv prints bare values."""
+def render(result, call: Call) -> str:
+    """What az prints: ``--query`` picks a value; tsv prints bare values."""
     query = call.value("--query")
     if query:
-        if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", query):
-            raise CliError(f"the fake az answers --query with dotted names only, not '{query}'")
-        for part in query.split("."):
-            result = result.get(part) if isinstance(result, dict) else None
+        result = picked(result, query)
     output = call.value("--output") or "json"
     if result is None or output == "none":
         return ""
@@ -214,7 +196,8 @@ def pf(argv: list[str]) -> str:
         if not Path(data).is_file():
             raise CliError(f"data file '{data}' not found")
     for run_name in flags.get("--run", []) + (flags.get("--name", []) if argv[:2] == ["run", "show-metrics"] else []):
-        state.find("pf-run", run_name)
+        if state.get("pf-run", run_name) is None:
+            raise CliError(f"pf run '{run_name}' not found (not created in this run)")
     if argv[:2] == ["run", "create"]:
         for name in flags.get("--name", []):
             state.add("pf-run", name, {"name": name})

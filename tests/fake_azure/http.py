@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 import urllib3
@@ -25,7 +25,7 @@ class Request:
         self.method = prepared.method
         self.url = prepared.url
         self.host = parts.hostname or ""
-        self.path = parts.path
+        self.path = unquote(parts.path)  # as Azure reads it: ids and blob names are not percent-encoded
         self.query = {key.lower(): values[-1] for key, values in parse_qs(parts.query).items()}
         self.headers = prepared.headers
         body = prepared.body
@@ -50,7 +50,8 @@ def response(prepared, status: int, body=None, headers: dict | None = None) -> r
     answer.reason = "OK" if status < 400 else "Error"
     answer.headers = requests.structures.CaseInsensitiveDict(all_headers)
     answer.raw = urllib3.HTTPResponse(
-        body=io.BytesIO(content), status=status, headers=all_headers, preload_content=False, decode_content=False
+        body=io.BytesIO(content), status=status, headers=all_headers, preload_content=False, decode_content=False,
+        request_method=prepared.method,  # a HEAD answer has a Content-Length and no body
     )
     answer.url = prepared.url
     answer.request = prepared

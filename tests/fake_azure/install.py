@@ -5,17 +5,29 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
+import jwt
 import requests
 from azure.core.credentials import AccessToken
 from azure.identity import DefaultAzureCredential
 
 from tests.fake_azure.service import FakeAzure
 
+TENANT = "72f988bf-0000-4000-8000-000000000000"  # made up: the reader's tenant
+
 
 @contextmanager
 def installed(patch, fake: FakeAzure):
     """``patch`` is pytest's monkeypatch; ``fake`` answers every request."""
-    expires = int(time.time()) + 3600
     patch.setattr(requests.adapters.HTTPAdapter, "send", lambda adapter, prepared, *a, **k: fake.handle(prepared))
-    patch.setattr(DefaultAzureCredential, "get_token", lambda self, *s, **k: AccessToken("fake-token", expires))
+    patch.setattr(DefaultAzureCredential, "get_token", lambda self, *scopes, **k: token_for(scopes))
     yield fake
+
+
+def token_for(scopes) -> AccessToken:
+    """An unsigned token shaped like Microsoft Entra ID's: the SDK reads its audience (``aud``, the
+    resource of the scope asked for: ``https://ml.azure.com//.default`` -> ``https://ml.azure.com/``)
+    and tenant (``tid``) before submitting pipeline jobs and building studio links."""
+    expires = int(time.time()) + 3600
+    audience = scopes[0].removesuffix("/.default") if scopes else ""
+    claims = {"aud": audience, "tid": TENANT, "upn": "reader@contoso.com", "exp": expires}
+    return AccessToken(jwt.encode(claims, key=None, algorithm="none"), expires)

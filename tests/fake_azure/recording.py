@@ -40,6 +40,11 @@ class RecordedOperations:
     def __init__(self, name: str, real, calls: list[Call]):
         self._name, self._real, self._calls = name, real, calls
 
+    @property
+    def __class__(self):
+        """The real class, for the SDK's own ``isinstance`` checks of the operations it is handed."""
+        return type(self._real)
+
     def __getattr__(self, attribute):
         found = getattr(self._real, attribute)
         if attribute.startswith("_") or not callable(found):
@@ -47,10 +52,10 @@ class RecordedOperations:
         accepted = _named_keywords(found) | READ_FROM_KWARGS.get((self._name, attribute), set())
 
         def recorded(*args, **kwargs):
-            unknown = set(kwargs) - accepted
-            if unknown:
-                raise TypeError(f"{self._name}.{attribute}() got unexpected keyword argument(s) {sorted(unknown)}")
-            if _called_by_reader():
+            if _called_by_reader():  # the SDK may pass its own keywords (``is_anonymous=True``)
+                unknown = set(kwargs) - accepted
+                if unknown:
+                    raise TypeError(f"{self._name}.{attribute}() got unexpected keyword argument(s) {sorted(unknown)}")
                 self._calls.append(Call(self._name, attribute, args, kwargs))
             return found(*args, **kwargs)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tests.fake_azure.arm import ResourceStore, kind_of, key_of
+from tests.fake_azure.arm import ResourceStore, key_of, kind_of
 
 WORKSPACE_RESOURCE = re.compile(
     r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.MachineLearningServices/workspaces/[^/]+/.+",
@@ -21,14 +21,19 @@ REGISTRY_ASSET = re.compile(r"^azureml://registries/(?P<registry>[^/]+)/(?P<kind
 DATASTORE_PATH = re.compile(r"^azureml://(?:subscriptions/.+/workspaces/[^/]+/)?datastores/(?P<name>[^/]+)/paths/")
 # ``azureml:name@latest`` / ``azureml:name:version``, which the SDK leaves for the service to resolve.
 SHORT_FORM = re.compile(r"^azureml:(?P<name>[A-Za-z0-9][\w.-]*)(?:@(?P<label>[\w-]+)|:(?P<version>[\w.-]+))$")
-SHORT_FORM_KINDS = {"environmentId": "environments", "componentId": "components", "model": "models", "uri": "data"}
+# (A component's spec names its environment under ``environment``.)
+SHORT_FORM_KINDS = {"environmentId": "environments", "environment": "environments", "componentId": "components",
+                    "model": "models", "uri": "data"}
+# A pipeline step on serverless compute names it as a compute (`compute: serverless`; Learn, "Model
+# training on serverless compute", pipeline jobs): the SDK sends the ARM id of a compute named serverless.
+SERVERLESS = re.compile(r"/computes/serverless$", re.IGNORECASE)
 JOB_OUTPUT = re.compile(r"^azureml://jobs/(?P<job>[^/]+)/outputs/(?P<output>[^/]+)")
 # Kinds named in messages as a reader knows them.
-KIND_NAMES = {"computes": "compute", "environments/versions": "environment", "data/versions": "data asset",
-              "models/versions": "model", "codes/versions": "code", "components/versions": "component",
-              "datastores": "datastore", "onlineendpoints": "online endpoint", "batchendpoints": "batch endpoint",
-              "onlineendpoints/deployments": "online deployment", "batchendpoints/deployments": "batch deployment",
-              "jobs": "job"}
+KIND_NAMES = {"workspaces": "workspace", "computes": "compute", "environments/versions": "environment",
+              "data/versions": "data asset", "models/versions": "model", "codes/versions": "code",
+              "components/versions": "component", "datastores": "datastore", "onlineendpoints": "online endpoint",
+              "batchendpoints": "batch endpoint", "onlineendpoints/deployments": "online deployment",
+              "batchendpoints/deployments": "batch deployment", "jobs": "job"}
 
 
 def strings_in(value, path=()):
@@ -50,6 +55,8 @@ def missing(body: dict, store: ResourceStore, registries: dict[str, ResourceStor
         short = SHORT_FORM.match(value)
         if short and where and where[-1] in SHORT_FORM_KINDS:
             problem = _unresolved_short_form(short, SHORT_FORM_KINDS[where[-1]], store)
+        elif where and where[-1] == "computeId" and not value.startswith(("/", "azureml:/")):
+            problem = _unresolved_compute_name(value.removeprefix("azureml:"), store)
         else:
             problem = _unresolved(value, store, registries)
         if problem and problem not in problems:
@@ -71,7 +78,7 @@ def describe(key: str) -> str:
 def _unresolved(value: str, store: ResourceStore, registries: dict[str, ResourceStore]) -> str | None:
     value = value.removeprefix("azureml:") if value.startswith("azureml:/subscriptions/") else value
     if WORKSPACE_RESOURCE.match(value):
-        if store.get(value) is None:
+        if store.get(value) is None and not SERVERLESS.search(value):
             return f"{describe(key_of(value))} not found in the workspace"
         return None
     if match := REGISTRY_ASSET.match(value):
@@ -88,6 +95,13 @@ def _unresolved(value: str, store: ResourceStore, registries: dict[str, Resource
         if match["output"] not in outputs and match["output"] != "artifacts":
             return f"job '{match['job']}' has no output '{match['output']}' (it has: {', '.join(sorted(outputs))})"
     return None
+
+
+def _unresolved_compute_name(name: str, store: ResourceStore) -> str | None:
+    """A compute named without its ARM id (a YAML job's ``compute: azureml:cpu-cluster``): Azure looks it up."""
+    if name in ("serverless", "local") or any(doc["name"] == name for doc in store.of_kind("computes")):
+        return None
+    return f"compute '{name}' not found in the workspace"
 
 
 def _unresolved_short_form(match, kind: str, store: ResourceStore) -> str | None:

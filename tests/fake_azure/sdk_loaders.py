@@ -1,6 +1,5 @@
-"""`az ml <kind> create --file X`: the SDK loader the ml extension reads X with, so that an
-invalid file fails with the SDK's own message. Imported only when a file is read (the SDK
-takes seconds to import)."""
+"""`az ml <kind> create --file X`: the SDK loader the ml extension reads X with (``load_<kind>(source=X,
+params_override=[...])``, the extension's custom/<kind>.py), used by the replay (cli_replay.py)."""
 
 from pathlib import Path
 
@@ -13,11 +12,11 @@ from azure.ai.ml.entities._load_functions import (
 )
 
 
-def load_batch_deployment(path: Path):
+def load_batch_deployment(source: Path | None, params_override: list[dict]):
     """Like the CLI, read a batch deployment with the schema its `type` names."""
-    kind = yaml.safe_load(path.read_text()).get("type")
+    kind = yaml.safe_load(Path(source).read_text()).get("type") if source else None
     loader = {"model": load_model_batch_deployment, "pipeline": load_pipeline_component_batch_deployment}
-    return loader.get(kind, aml.load_batch_deployment)(path)
+    return loader.get(kind, aml.load_batch_deployment)(source, params_override=params_override)
 
 
 LOADERS = {

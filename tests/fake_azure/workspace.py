@@ -56,6 +56,11 @@ class FakeWorkspace:
         """Entities the snippets sent to ``operations``' create methods, in order."""
         return [c.args[0] for c in self.sent(operations) if c.method in CREATE_METHODS]
 
+    def upload(self, datastore: str, path: str, content: bytes) -> None:
+        """A file put into a datastore by hand, as a page tells the reader to do in the studio."""
+        properties = self.azure.arm.get(f"{self.azure.workspace_path(GROUP, NAME)}/datastores/{datastore}")["properties"]
+        self.azure.blobs.blobs[f"{properties['containerName']}/{path}"] = content
+
     def set_tracking_uri(self, uri: str) -> None:
         """Where the workspace's MLflow tracking server is (tests run one locally)."""
         self.azure.workspace(GROUP, NAME)["properties"]["mlFlowTrackingUri"] = uri
