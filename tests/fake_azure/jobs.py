@@ -1,10 +1,10 @@
 """What Azure adds to a job it accepts, and what run history says about it.
 
-The fake runs no job: a job is accepted (``Starting``) and has finished (``Completed``)
-by the time anything reads it again, with the studio link and the default output
-Azure gives every job. Its named outputs are where Azure puts them (``jobs.download``
-asks run history for them, then the data plane for their paths); what they hold is
-whatever has been written there, since no script ran.
+A job is accepted (``Starting``) and has finished by the time anything reads it again,
+with the studio link and the default output Azure gives every job. A command job has
+really run by then (``runner.py``: ``Completed``, or ``Failed`` with its script's error);
+other kinds finish ``Completed`` without running. Named outputs are where Azure puts them
+(``jobs.download`` asks run history for them, then the data plane for their paths).
 """
 
 from __future__ import annotations

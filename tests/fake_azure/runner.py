@@ -81,8 +81,8 @@ def _run_command(job: dict, workspace_path: str, store: ResourceStore, blobs: Bl
         if done.returncode != 0:
             raise JobFailed(log or f"the command exited with {done.returncode}")
         for name, path in outputs.items():
-            _upload(path, properties["outputs"][name].get("uri") or DEFAULT_PATH.format(job=job["name"], output=name),
-                    workspace_path, store, blobs)
+            uri = properties["outputs"][name].get("uri") or DEFAULT_PATH.format(job=job["name"], output=name)
+            _upload(path, uri, workspace_path, store, blobs)
         return log
 
 
@@ -108,7 +108,8 @@ def _input(name: str, spec: dict, target: Path, workspace_path: str, store: Reso
     prefix = _blob_prefix(uri, workspace_path, store)
     if prefix is None:
         raise JobFailed(f"input '{name}': {uri} is not in the workspace's storage the fake can read")
-    found = {key: data for key, data in blobs.blobs.items() if key == prefix or key.startswith(prefix.rstrip("/") + "/")}
+    folder = prefix.rstrip("/") + "/"
+    found = {key: data for key, data in blobs.blobs.items() if key == prefix or key.startswith(folder)}
     if not found:
         raise JobFailed(f"input '{name}': no file at {uri} (upload it to the datastore first)")
     if spec.get("jobInputType") == "uri_file":

@@ -58,8 +58,8 @@ class FakeWorkspace:
 
     def upload(self, datastore: str, path: str, content: bytes) -> None:
         """A file put into a datastore by hand, as a page tells the reader to do in the studio."""
-        properties = self.azure.arm.get(f"{self.azure.workspace_path(GROUP, NAME)}/datastores/{datastore}")["properties"]
-        self.azure.blobs.blobs[f"{properties['containerName']}/{path}"] = content
+        found = self.azure.arm.get(f"{self.azure.workspace_path(GROUP, NAME)}/datastores/{datastore}")
+        self.azure.blobs.blobs[f"{found['properties']['containerName']}/{path}"] = content
 
     def set_tracking_uri(self, uri: str) -> None:
         """Where the workspace's MLflow tracking server is (tests run one locally)."""
