@@ -6,8 +6,15 @@ import socket
 import pytest
 import requests
 from azure.ai.ml import Input, MLClient, command, load_compute
-from azure.ai.ml.entities import AmlCompute, Environment
-from azure.core.exceptions import ResourceNotFoundError
+from azure.ai.ml.entities import (
+    AmlCompute,
+    ComputeInstance,
+    ComputeSchedules,
+    ComputeStartStopSchedule,
+    CronTrigger,
+    Environment,
+)
+from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.identity import DefaultAzureCredential
 from marshmallow import ValidationError
 
@@ -132,3 +139,11 @@ def test_nothing_reaches_the_network(workspace, monkeypatch):
     assert answer.json()["error"]["message"] == "the fake Azure has no service at example.com"
     assert opened == []
     assert workspace.azure.requests[-1] == ("GET", "https://example.com/anything")
+
+
+def test_a_compute_instance_stop_time_is_checked_as_a_schedule(ml_client):
+    stop = ComputeStartStopSchedule(action="stop", trigger=CronTrigger(expression="0 24 * * 1-5"))
+    instance = ComputeInstance(name="ci-late", size="STANDARD_DS3_v2",
+                               schedules=ComputeSchedules(compute_start_stop=[stop]))
+    with pytest.raises(HttpResponseError, match="24"):
+        ml_client.compute.begin_create_or_update(instance).result()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from azure.ai.ml import command
 from azure.ai.ml.constants import TimeZone
 from azure.ai.ml.entities import (
     AmlCompute,
@@ -217,3 +218,17 @@ def test_every_vm_size_in_the_snippets_is_accepted():
             for size in re.findall(r"\bStandard_[A-Za-z]+\d[A-Za-z0-9_]*", path.read_text(), re.IGNORECASE)}
     assert used, "the snippets name no VM size: the pattern above is out of date"
     assert [size for size in sorted(used) if rules.compute_size(cluster(size=size))] == []
+
+
+def test_a_managed_online_deployment_runs_at_least_one_instance():
+    assert check("online_instance_count", lambda: online(instance_count=0))
+
+
+def test_a_command_job_read_back_as_a_node_is_checked_for_its_serverless_size():
+    node = command(command="python train.py", environment="azureml:env:1",
+                   resources=JobResourceConfiguration(instance_type="Standard_DS3_v5"))
+    assert check("serverless_instance_type", lambda: node)
+
+
+def test_a_compute_instance_location_is_checked():
+    assert check("location", lambda: ComputeInstance(name="ci-dev", location="eastus3"))

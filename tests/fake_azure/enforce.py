@@ -13,7 +13,7 @@ import re
 from urllib.parse import unquote
 
 from azure.ai.ml import MLClient
-from azure.ai.ml.entities import Schedule
+from azure.ai.ml.entities import ComputeInstance, Schedule
 from azure.identity import DefaultAzureCredential
 
 from tests.fake_azure.arm import ResourceStore, key_of, kind_of
@@ -63,7 +63,7 @@ def as_the_sdk_reads_it(path: str):
 
 def violations(entity, store: ResourceStore, path: str) -> list[str]:
     """What ``entity`` breaks of the service's rules (its triggers included, for a schedule)."""
-    targets = [entity, entity.trigger] if isinstance(entity, Schedule) else [entity]
+    targets = [entity, *_triggers(entity)]
     problems = []
     for rule in RULES:
         if rule.name == "compute_action":
@@ -73,6 +73,15 @@ def violations(entity, store: ResourceStore, path: str) -> list[str]:
                 wants_deployments = len(inspect.signature(rule.check).parameters) == 2
                 problems += rule.check(target, deployments_of(store, path)) if wants_deployments else rule.check(target)
     return problems
+
+
+def _triggers(entity) -> list:
+    """The schedules' triggers an entity carries: a schedule's own, a compute instance's start/stop times."""
+    if isinstance(entity, Schedule):
+        return [entity.trigger]
+    if isinstance(entity, ComputeInstance) and entity.schedules:
+        return [schedule.trigger for schedule in entity.schedules.compute_start_stop or []]
+    return []
 
 
 def deployments_of(store: ResourceStore, endpoint_path: str) -> set[str]:

@@ -21,6 +21,7 @@ from azure.ai.ml.entities import (
     AmlCompute,
     BatchDeployment,
     BatchEndpoint,
+    Command,
     CommandJob,
     Compute,
     ComputeInstance,
@@ -131,9 +132,12 @@ def batch_default_deployment(endpoint: BatchEndpoint, deployments: set[str]) -> 
 
 
 def online_instance_count(deployment: ManagedOnlineDeployment) -> list[str]:
-    if deployment.instance_count is not None:
-        return []
-    return ["instance_count is required for a managed online deployment."]
+    if deployment.instance_count is None:
+        return ["instance_count is required for a managed online deployment."]
+    if deployment.instance_count < 1:
+        return [f"instance_count {deployment.instance_count}: a managed online deployment runs at least one "
+                "instance (managed online endpoints do not scale to zero)."]
+    return []
 
 
 def online_instance_type(deployment: ManagedOnlineDeployment) -> list[str]:
@@ -170,7 +174,7 @@ def compute_size(compute: AmlCompute | ComputeInstance) -> list[str]:
     return _size_errors(compute.size, "VM size")
 
 
-def serverless_instance_type(job: CommandJob) -> list[str]:
+def serverless_instance_type(job: CommandJob | Command) -> list[str]:
     """A job without `compute` runs on serverless compute, sized by resources.instance_type."""
     if job.compute is not None or job.resources is None:
         return []
@@ -194,7 +198,7 @@ def _series_by_size() -> dict[str, dict]:
     return {size.lower(): series for series in facts("vm_sizes")["series"] for size in series["sizes"]}
 
 
-def location(resource: AmlCompute | Workspace) -> list[str]:
+def location(resource: AmlCompute | ComputeInstance | Workspace) -> list[str]:
     where = resource.location
     if where is None or where.lower() in facts("regions")["regions"]:
         return []
@@ -336,7 +340,8 @@ RULES = [
     Rule("batch_default_deployment", BatchEndpoint, batch_default_deployment,
          LEARN + "how-to-use-batch-model-deployments (the default deployment is one of the endpoint's)"),
     Rule("online_instance_count", ManagedOnlineDeployment, online_instance_count,
-         LEARN + "how-to-deploy-online-endpoints (Instance count: Required)"),
+         LEARN + "how-to-deploy-online-endpoints (Instance count: Required); concept-endpoints-online FAQ "
+         "(no scale to zero)"),
     Rule("online_instance_type", ManagedOnlineDeployment, online_instance_type,
          LEARN + "reference-managed-online-endpoints-vm-sku-list (facts/online_instance_types.yml)"),
     Rule("compute_name", (AmlCompute, ComputeInstance), compute_name,
@@ -344,9 +349,10 @@ RULES = [
     Rule("cluster_scale", AmlCompute, cluster_scale,
          LEARN + "reference-yaml-compute-aml (min_instances, max_instances: the minimum and maximum node count)"),
     Rule("compute_size", (AmlCompute, ComputeInstance), compute_size, f"{VM_SERIES} (facts/vm_sizes.yml)"),
-    Rule("serverless_instance_type", CommandJob, serverless_instance_type,
+    # a read returns a command job as a Command node, so both kinds are checked
+    Rule("serverless_instance_type", (CommandJob, Command), serverless_instance_type,
          f"{VM_SERIES} (serverless compute is managed compute; facts/vm_sizes.yml)"),
-    Rule("location", (AmlCompute, Workspace), location,
+    Rule("location", (AmlCompute, ComputeInstance, Workspace), location,
          "regions confirmed for Azure ML, each with its source (facts/regions.yml; not the full list)"),
     Rule("compute_action", Compute, compute_action,
          "https://learn.microsoft.com/rest/api/azureml/compute (Start/Stop/Restart: 'a compute instance')"),
