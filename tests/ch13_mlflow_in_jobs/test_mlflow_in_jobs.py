@@ -13,11 +13,12 @@ import pytest
 from mlflow import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.conftest import DIABETES_COLUMNS, SNIPPETS, diabetes_csv, fresh_tracking_uri
 
 TRAIN = SNIPPETS / "ch13_mlflow_in_jobs" / "src" / "train.py"
 EXPERIMENT = "diabetes-training"
 EPOCHS = 8
+JOB_EPOCHS = 20  # the epochs input of submit_job.py
 FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
 
 
@@ -29,6 +30,7 @@ def workspace(workspace, run_snippet, capsys):
     """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
     run_snippet("ch08_compute_targets/compute_cluster.py")
     run_snippet("ch07_data/data_asset_uri_file.py")
+    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
     capsys.readouterr()
     return workspace
 
@@ -143,43 +145,39 @@ def test_model_is_saved_to_the_output_folder(store):
 # --- reading the runs back ----------------------------------------------------------
 
 
-def upload_output(workspace, job_name: str, output: str, folder: Path) -> None:
-    """What Azure ML does when the job's script ends: upload the output folder to the output's
-    default path, ``azureml/<job>/<output>/`` on the workspace's default datastore."""
-    container = workspace.get("datastores", "workspaceblobstore").container_name
-    for file in (f for f in folder.rglob("*") if f.is_file()):
-        blob = f"{container}/azureml/{job_name}/{output}/{file.relative_to(folder).as_posix()}"
-        workspace.azure.blobs.blobs[blob] = file.read_bytes()
+def test_read_runs_finds_the_job_run_and_downloads(workspace, run_snippet, tmp_path, monkeypatch, capsys):
+    workspace.set_tracking_uri(fresh_tracking_uri(tmp_path))
+    # Azure ML creates the job's MLflow run (its ID is the job's name) and runs train.py in it
+    job_name = run_snippet("ch13_mlflow_in_jobs/submit_job.py")["returned_job"].name
+    # a run started locally, with another alpha, in the same experiment: the search leaves it out
+    csv = tmp_path / "diabetes.csv"
+    csv.write_bytes(diabetes_csv())
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", workspace.get("workspaces", "mlw-dp100-labs").mlflow_tracking_uri)
+    monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", EXPERIMENT)
+    train(monkeypatch, csv, tmp_path / "local_model", "--alpha", "0.1")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI")
+    capsys.readouterr()
 
-
-def test_read_runs_finds_the_job_run_and_downloads(store, workspace, run_snippet, monkeypatch, capsys):
-    workspace.set_tracking_uri(store["uri"])
-    # Azure ML names a job's MLflow run after the job; a local store names its runs itself,
-    # so the job is submitted under the name of the run the fixture created.
-    monkeypatch.setattr("azure.ai.ml.entities._job.to_rest_functions.generate_job_name", lambda: store["job"])
-    run_snippet("ch13_mlflow_in_jobs/submit_job.py")
-    upload_output(workspace, store["job"], "model_output", store["folder"] / "job_model")
-
-    found = run_snippet("ch13_mlflow_in_jobs/read_runs.py", store["job"])
+    found = run_snippet("ch13_mlflow_in_jobs/read_runs.py", job_name)
 
     # search_runs: the filter on alpha keeps the job run and drops the local one
-    assert list(found["runs"]["run_id"]) == [store["job"]]
-    assert found["run"].info.run_id == store["job"]
-    assert found["run"].data.params["epochs"] == str(EPOCHS)
-    assert [step for step, _ in found["curve"]] == list(range(1, EPOCHS + 1))
+    assert list(found["runs"]["run_id"]) == [job_name]
+    assert found["run"].info.run_id == job_name
+    assert found["run"].data.params["epochs"] == str(JOB_EPOCHS)
+    assert [step for step, _ in found["curve"]] == list(range(1, JOB_EPOCHS + 1))
 
     assert (Path(found["plots"]) / "roc_curve.png").stat().st_size > 0
     assert Path(found["plots"]).parent.name == "downloads"
-    assert found["summary"]["features"] == FEATURES
+    assert found["summary"]["features"] == DIABETES_COLUMNS[:-1]  # every column of the uploaded CSV but the label
     assert found["summary"]["val_auc"] == pytest.approx(found["run"].data.metrics["val_auc"])
 
     (download,) = workspace.sent("jobs", "download")
-    assert download.args == (store["job"],)
+    assert download.args == (job_name,)
     assert download.kwargs == {"output_name": "model_output", "download_path": "downloads"}
     # the SDK asks run history for the output, then copies its files under named-outputs/<output>
     model = Path("downloads", "named-outputs", "model_output")
     assert mlflow.sklearn.load_model(str(model)).named_steps.keys() == {"scale", "classify"}
 
     out = capsys.readouterr().out
-    assert f"val_log_loss: {EPOCHS} steps" in out
+    assert f"val_log_loss: {JOB_EPOCHS} steps" in out
     assert "status: FINISHED" in out

@@ -1,5 +1,6 @@
 """Chapter 16: MLflow models logged and loaded for real (SQLite), registered on the fake workspace."""
 
+import io
 import json
 import runpy
 import shutil
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from azure.ai.ml import load_model
@@ -16,9 +18,8 @@ from azure.ai.ml.entities import Model
 from azure.ai.ml.exceptions import ValidationException
 from azure.core.exceptions import ResourceNotFoundError
 from mlflow import MlflowClient
-from sklearn.datasets import load_diabetes
 
-from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.conftest import SNIPPETS, diabetes_csv, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch16_register_mlflow_model"
 FEATURES = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
@@ -157,6 +158,7 @@ def submit_training_job(workspace, run_snippet, capsys):
     job whose MLflow model register_from_job.py registers. Returns a function giving its name."""
     run_snippet("ch08_compute_targets/compute_cluster.py")
     run_snippet("ch07_data/data_asset_uri_file.py")
+    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
 
     def submit() -> str:
         name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
@@ -265,31 +267,21 @@ def test_manage_versions_gets_latest_lists_and_archives(workspace, submit_traini
 # --- registering through MLflow, for real against SQLite ---------------------------------
 
 
-def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, run_snippet, capsys):
-    uri, folder = store
-    # The run of chapter 12's training script, which uploads the MLflow model to the run's "model" folder
-    data = load_diabetes(as_frame=True, scaled=False).frame
-    csv = folder / "diabetes.csv"
-    data.drop(columns="target").assign(Diabetic=(data["target"] > data["target"].median()).astype(int)).to_csv(
-        csv, index=False
-    )
-    client = MlflowClient(uri)
-    experiment_id = client.create_experiment("diabetes-training", artifact_location=(folder / "job").as_uri())
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
-        patch.setenv("MLFLOW_EXPERIMENT_ID", experiment_id)
-        run_snippet("ch12_command_job/src/train.py", "--training_data", str(csv))
-    (run,) = client.search_runs([experiment_id])
-    capsys.readouterr()
+def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, submit_training_job, run_snippet,
+                                                            capsys):
+    uri = store[0]
     workspace.set_tracking_uri(uri)
+    # Azure runs chapter 12's script in the job's MLflow run, whose ID is the job's name; the
+    # script uploads the MLflow model to the run's "model" folder
+    job_name = submit_training_job()
 
-    ran = run_snippet("ch16_register_mlflow_model/register_with_mlflow.py", run.info.run_id)
+    ran = run_snippet("ch16_register_mlflow_model/register_with_mlflow.py", job_name)
 
     assert mlflow.get_tracking_uri() == uri
     version = ran["version"]
     assert (version.name, version.version) == ("diabetes-classifier", 1)
-    assert version.run_id == run.info.run_id
+    assert version.run_id == job_name
     assert "Registered diabetes-classifier version 1" in capsys.readouterr().out
     registered = mlflow.pyfunc.load_model("models:/diabetes-classifier/1")
-    features = data.drop(columns="target").head(5)
-    assert set(np.asarray(registered.predict(features))) <= {0, 1}
+    patients = pd.read_csv(io.BytesIO(diabetes_csv())).drop(columns="Diabetic").head(5)
+    assert set(np.asarray(registered.predict(patients))) <= {0, 1}
