@@ -87,6 +87,11 @@ def test_forgets_mlflow_state():
 
 DIABETES_COLUMNS = ["PatientID", "Pregnancies", "PlasmaGlucose", "DiastolicBloodPressure", "TricepsThickness",
                     "SerumInsulin", "BMI", "DiabetesPedigree", "Age", "Diabetic"]
+# Each feature's typical value, spread and decimals: whole numbers but for BMI and the pedigree
+# function, as in the patients of the site's request files (ch03 sample_request.json).
+FEATURE_UNITS = {"Pregnancies": (3, 3, 0), "PlasmaGlucose": (110, 30, 0), "DiastolicBloodPressure": (72, 12, 0),
+                 "TricepsThickness": (28, 10, 0), "SerumInsulin": (80, 40, 0), "BMI": (32, 7, 2),
+                 "DiabetesPedigree": (0.5, 0.3, 2), "Age": (35, 12, 0)}
 
 
 def diabetes_csv(rows: int = 200) -> bytes:
@@ -94,11 +99,30 @@ def diabetes_csv(rows: int = 200) -> bytes:
     up with scikit-learn: what a reader uploads where chapter 7 says "upload your diabetes.csv"."""
     from sklearn.datasets import make_classification
 
-    X, y = make_classification(n_samples=rows, n_features=8, random_state=0)
-    table = pd.DataFrame(X, columns=DIABETES_COLUMNS[1:-1]).round(3)
+    X, y = make_classification(n_samples=rows, n_features=len(FEATURE_UNITS), random_state=0)
+    table = pd.DataFrame(X, columns=list(FEATURE_UNITS))
+    for column, (typical, spread, decimals) in FEATURE_UNITS.items():
+        values = (typical + spread * table[column]).clip(lower=0).round(decimals)
+        table[column] = values if decimals else values.astype(int)
     table.insert(0, "PatientID", range(1000000, 1000000 + rows))
     table["Diabetic"] = y
     return table.to_csv(index=False).encode()
+
+
+@pytest.fixture
+def mlflow_classifier(workspace, run_snippet, tmp_path, capsys) -> str:
+    """``diabetes-classifier:1``, the MLflow model chapter 16 registers from chapter 12's training
+    job (on chapter 8's cluster, reading chapter 7's data asset over the reader's diabetes.csv),
+    which chapter 18 deploys and chapter 3 calls. The job runs for real: its MLflow run, and the
+    model it logs, go to a local tracking store. Returns the job's name."""
+    workspace.set_tracking_uri(fresh_tracking_uri(tmp_path))
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    job_name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
+    run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)
+    capsys.readouterr()
+    return job_name
 
 
 @pytest.fixture

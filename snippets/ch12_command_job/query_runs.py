@@ -35,7 +35,7 @@ print(latest[["start_time", "metrics.accuracy"]])
 
 # Runs with one parameter value (params are stored as strings)
 filtered = mlflow.search_runs(
-    exp.experiment_id, filter_string="params.regularization_rate = '0.1'", max_results=2
+    exp.experiment_id, filter_string="params.regularization_rate = '0.01'", max_results=2
 )
 print(filtered[["run_id", "params.regularization_rate", "metrics.accuracy"]])
 # --8<-- [end:runs]

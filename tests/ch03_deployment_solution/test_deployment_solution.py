@@ -2,6 +2,7 @@
 
 import json
 
+import mlflow
 import pandas as pd
 import pytest
 
@@ -11,16 +12,13 @@ REQUEST = SNIPPETS / "ch03_deployment_solution" / "sample_request.json"
 
 
 @pytest.fixture
-def mlflow_endpoint(workspace, run_snippet, capsys):
-    """The endpoint chapter 18 deploys the MLflow model to: the model chapter 16 registers from the
-    output of chapter 12's training job (on chapter 8's cluster, reading chapter 7's data asset)."""
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    run_snippet("ch07_data/data_asset_uri_file.py")
-    job = run_snippet("ch12_command_job/submit_job.py")["returned_job"]
-    run_snippet("ch16_register_mlflow_model/register_from_job.py", job.name)
+def mlflow_endpoint(workspace, mlflow_classifier, run_snippet, capsys):
+    """The endpoint chapter 18 deploys chapter 16's MLflow model to; the model, as the training job logged it."""
     run_snippet("ch18_online_endpoint/deploy_mlflow_model.py")
     capsys.readouterr()
     workspace.calls.clear()  # what this chapter's snippet sends is all the test looks at
+    mlflow.set_tracking_uri(workspace.get("workspaces", "mlw-dp100-labs").mlflow_tracking_uri)
+    return mlflow.pyfunc.load_model(f"runs:/{mlflow_classifier}/model")  # the job's run: its id is the job's name
 
 
 def test_invoke_sends_the_request_file_to_the_endpoint(workspace, mlflow_endpoint, run_snippet, capsys):
@@ -30,9 +28,11 @@ def test_invoke_sends_the_request_file_to_the_endpoint(workspace, mlflow_endpoin
     assert call.args == ()
     assert call.kwargs == {"endpoint_name": "diabetes-mlflow-endpoint", "request_file": "sample_request.json"}
     assert workspace.sent("online_endpoints") == [call]  # nothing else, e.g. no deployment created
-    # the endpoint's MLflow deployment answers one prediction per patient in the request
+    # the endpoint's MLflow deployment answers what the job's model predicts, one label per patient
     predictions = json.loads(names["response"])
-    assert len(predictions) == len(json.loads(REQUEST.read_text())["input_data"]["data"])
+    patients = pd.DataFrame(**json.loads(REQUEST.read_text())["input_data"])
+    assert predictions == mlflow_endpoint.predict(patients).tolist()
+    assert len(predictions) == len(patients) and set(predictions) <= {0, 1}
     assert capsys.readouterr().out == f"Predictions: {names['response']}\n"
 
 

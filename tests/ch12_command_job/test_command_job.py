@@ -108,6 +108,7 @@ def tracking_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mlflow")
     X, y = make_classification(n_samples=200, n_features=5, random_state=0)
     data = pd.DataFrame(X, columns=["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"])
+    data.insert(0, "PatientID", range(1000000, 1000000 + len(data)))  # as in the site's diabetes.csv
     data["Diabetic"] = y
     csv = folder / "diabetes.csv"
     data.to_csv(csv, index=False)
@@ -152,4 +153,4 @@ def test_query_runs_orders_and_filters(tracking_store, workspace, run_snippet, c
     assert {e.name: e.lifecycle_stage for e in found["all_experiments"]}["old-experiment"] == "deleted"
     assert len(found["runs"]) == len(REG_RATES)
     assert list(found["latest"]["params.regularization_rate"]) == ["1.0", "0.1"]
-    assert list(found["filtered"]["params.regularization_rate"]) == ["0.1"]
+    assert list(found["filtered"]["params.regularization_rate"]) == ["0.01"]

@@ -186,17 +186,7 @@ def test_a_deployment_needs_its_endpoint(workspace, register, run_snippet):
     assert workspace.all("online_endpoints") == []
 
 
-@pytest.fixture
-def classifier_from_chapter_16(run_snippet, capsys):
-    """diabetes-classifier:1, as chapter 16 registers it from the output of chapter 12's training job."""
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    run_snippet("ch07_data/data_asset_uri_file.py")
-    job = run_snippet("ch12_command_job/submit_job.py")["returned_job"]
-    run_snippet("ch16_register_mlflow_model/register_from_job.py", job.name)
-    capsys.readouterr()
-
-
-def test_mlflow_model_is_deployed_without_code_or_environment(workspace, classifier_from_chapter_16, run_snippet):
+def test_mlflow_model_is_deployed_without_code_or_environment(workspace, mlflow_classifier, run_snippet):
     run_snippet("ch18_online_endpoint/deploy_mlflow_model.py")
 
     (sent_endpoint,) = {e.name: e for e in workspace.created("online_endpoints")}.values()
@@ -207,7 +197,10 @@ def test_mlflow_model_is_deployed_without_code_or_environment(workspace, classif
     assert (deployment.instance_type, deployment.instance_count) == ("Standard_F4s_v2", 1)
     deployed = workspace.get("online_deployments", "mlflow", endpoint_name="diabetes-mlflow-endpoint")
     assert deployed.model == workspace.get("models", "diabetes-classifier", version="1").id
-    assert workspace.get("models", "diabetes-classifier", version="1").type == "mlflow_model"
+    model = workspace.get("models", "diabetes-classifier", version="1")
+    assert model.type == "mlflow_model"
+    # Azure read the MLmodel file the job's MLflow run logged under its artifacts: a scikit-learn model
+    assert set(model.flavors) == {"python_function", "sklearn"}
     assert traffic_sent(workspace, "diabetes-mlflow-endpoint") == [({}, {}), ({"mlflow": 100}, {})]
 
 

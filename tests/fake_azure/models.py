@@ -1,23 +1,21 @@
 """What Azure adds to a model version it registers: the flavors of an MLflow model.
 
-Azure reads the ``MLmodel`` file the SDK uploaded and answers each flavor's settings as
-strings, ``{"sklearn": {"data": {"pickled_model": "model.pkl", ...}}}`` (REST ``FlavorData``;
-a real answer: the Az.MachineLearningServices example of ``Update-AzMLWorkspaceModelVersion``).
+Azure reads the ``MLmodel`` file in the model's folder (the files the SDK uploaded, or those a
+job wrote to its outputs: ``locations.py``) and answers each flavor's settings as strings,
+``{"sklearn": {"data": {"pickled_model": "model.pkl", ...}}}`` (REST ``FlavorData``; a real
+answer: the Az.MachineLearningServices example of ``Update-AzMLWorkspaceModelVersion``).
 A model without an ``MLmodel`` file has no flavors: ``{}``.
 """
 
 from __future__ import annotations
 
 import json
-import re
 
 import yaml
 
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
-
-DATASTORE_URI = re.compile(r"^azureml://subscriptions/[^/]+/resourcegroups/[^/]+/workspaces/(?P<workspace>[^/]+)"
-                           r"/datastores/(?P<datastore>[^/]+)/paths/(?P<path>.+?)/?$", re.IGNORECASE)
+from tests.fake_azure.locations import blob_key
 
 
 def registered(document: dict, workspace_path: str, store: ResourceStore, blobs: BlobStore) -> None:
@@ -29,11 +27,8 @@ def registered(document: dict, workspace_path: str, store: ResourceStore, blobs:
 
 
 def _mlmodel(uri: str, workspace_path: str, store: ResourceStore, blobs: BlobStore) -> dict:
-    match = DATASTORE_URI.match(uri)
-    datastore = store.get(f"{workspace_path}/datastores/{match['datastore']}") if match else None
-    if datastore is None:
-        return {}
-    content = blobs.blobs.get(f"{datastore['properties'].get('containerName')}/{match['path']}/MLmodel")
+    folder = blob_key(uri, workspace_path, store).rstrip("/")
+    content = blobs.blobs.get(f"{folder}/MLmodel") if folder else None
     return yaml.safe_load(content) if content else {}
 
 

@@ -22,7 +22,6 @@ import importlib.util
 import io
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -37,11 +36,8 @@ import pandas as pd
 
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
+from tests.fake_azure.locations import blob_key
 
-DATASTORE_URI = re.compile(r"^azureml://(?:subscriptions/[^/]+/resourcegroups/[^/]+/workspaces/[^/]+/)?"
-                           r"datastores/(?P<datastore>[^/]+)/paths/(?P<path>.+?)/?$", re.IGNORECASE)
-JOB_OUTPUT = re.compile(r"^azureml://jobs/(?P<job>[^/]+)/outputs/(?P<output>[^/]+)/paths/(?P<path>.*?)/?$")
-BLOB_URL = re.compile(r"^https://[^/]+\.blob\.core\.windows\.net/(?P<key>.+?)/?$")
 LOG_LIMIT = 5000  # lines kept per container
 
 
@@ -178,7 +174,7 @@ def _copy(uri: str, destination: Path, store: ResourceStore, deployment: dict, b
           keep_name: bool = True) -> int:
     """Copy the blobs ``uri`` names into ``destination``: a file into it, a folder as a subfolder
     (``keep_name``) or as its contents. The number of files copied."""
-    key = _blob_key(uri, store, deployment)
+    key = blob_key(uri, deployment["id"].split("/onlineEndpoints/", 1)[0], store)
     destination.mkdir(parents=True, exist_ok=True)
     if key in blobs.blobs:
         (destination / key.rsplit("/", 1)[-1]).write_bytes(blobs.blobs[key])
@@ -191,26 +187,6 @@ def _copy(uri: str, destination: Path, store: ResourceStore, deployment: dict, b
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     return len(files)
-
-
-def _blob_key(uri: str, store: ResourceStore, deployment: dict) -> str:
-    """``container/path`` of what ``uri`` names: a blob URL, a path on one of the workspace's
-    datastores, or a path in a job's outputs (``artifacts``: its run's folder in the artifact store)."""
-    workspace = deployment["id"].split("/onlineEndpoints/", 1)[0]
-    if match := BLOB_URL.match(uri):
-        return match["key"]
-    if match := JOB_OUTPUT.match(uri):
-        if match["output"] == "artifacts":
-            folder = f"azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid.{match['job']}"
-        else:
-            job = store.get(f"{workspace}/jobs/{match['job']}") or {"properties": {}}
-            folder = ((job["properties"].get("outputs") or {}).get(match["output"]) or {}).get("uri", "")
-        return _blob_key(f"{folder.rstrip('/')}/{match['path']}", store, deployment)
-    match = DATASTORE_URI.match(uri)
-    if not match:
-        return ""
-    datastore = store.get(f"{workspace}/datastores/{match['datastore']}") or {"properties": {}}
-    return f"{datastore['properties'].get('containerName')}/{match['path']}"
 
 
 @contextlib.contextmanager

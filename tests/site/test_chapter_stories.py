@@ -1,200 +1,34 @@
 """Each chapter, read top to bottom: its scripts run in page order in one workspace, as a reader
-runs them, and each finds what the chapter (or an earlier chapter it says it builds on) created.
+runs them, and each finds what the chapter (or a chapter it says it builds on) created.
 
-A chapter's steps are the Python snippets its page includes (``--8<--`` lines, in page order)
-that a reader runs: a script that uses ``MLClient`` outside any function, or one listed in
-``LOCAL_STEPS``. Scripts Azure runs (``src/`` folders: training, scoring, component and flow
-code) and notebooks are not steps. Before the first step, the creating scripts of the earlier
-chapters the page says it builds on (``BUILDS_ON``, followed through those chapters' own) run in
-the same workspace. The workspace's MLflow tracking server is a local SQLite store; what a
-reader supplies (command-line arguments, files of their own, environment variables, a step the
-page says to run again) comes from the small tables below, each entry with its reason.
+What a chapter's story is, and what the reader supplies along the way: ``tests/site/stories.py``.
+The workspace's MLflow tracking server is a local SQLite store.
 """
 
 from __future__ import annotations
 
-import ast
-import functools
-import json
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from tests.conftest import fresh_tracking_uri
-from tests.fake_azure.workspace import GROUP, NAME, SUBSCRIPTION
+from tests.fake_azure.workspace import GROUP, NAME
 from tests.site import pages
+from tests.site.stories import (
+    ARGUMENTS,
+    BEFORE_THE_WORKSPACE,
+    BUILDS_ON,
+    LOCAL_STEPS,
+    RUN_AGAIN,
+    STORIES,
+    UPLOADS,
+    chapter_pages,
+    included_scripts,
+    plain,
+    story,
+)
 
-CHAPTER_PAGE = re.compile(r"^(?P<number>\d{2})-[\w-]+\.md$")
-
-
-@dataclass(frozen=True)
-class BuildsOn:
-    chapter: int
-    creates: tuple[str, ...]  # that chapter's scripts whose results this chapter uses, in page order
-    quote: str  # the page's words saying so
-
-
-@dataclass(frozen=True)
-class Argument:
-    step: str  # the earlier step whose result the reader passes on the command line
-    value: str  # a dotted name among that step's globals
-    reason: str
-
-
-@dataclass(frozen=True)
-class Again:
-    script: str  # an earlier step the page tells the reader to run again before this one
-    quote: str
-
-
-# Scripts without a module-level MLClient that are steps of their chapter's story all the same.
-LOCAL_STEPS = {
-    "ch11_mlflow_notebooks/autolog_xgboost.py": "a notebook cell: logs its run to the workspace MLflow points at",
-    "ch11_mlflow_notebooks/custom_logging_xgboost.py": "a notebook cell: logs its run to the workspace",
-    "ch16_register_mlflow_model/log_model_with_signature.py": "logs the run whose model the chapter registers",
-    "ch16_register_mlflow_model/custom_pyfunc_model.py": "logs a custom MLflow model to the workspace",
-}
-BUILDS_ON = {
-    12: (BuildsOn(8, ("ch08_compute_targets/compute_cluster.py",), "here `cpu-cluster` from chapter 8"),),
-    13: (BuildsOn(12, (), "Chapter 12 ran a training script as a command job"),),
-    14: (BuildsOn(12, (), "The training script of chapter 12 ran once"),),
-    15: (BuildsOn(12, (), "A command job (chapter 12) runs one script"),),
-    16: (BuildsOn(12, ("ch12_command_job/submit_job.py",), "the `model` folder written by chapter 12's script"),),
-    17: (BuildsOn(15, (), "Submitting works as for any pipeline (chapter 15)"),),
-    18: (BuildsOn(16, ("ch16_register_mlflow_model/register_from_job.py",),
-                  "A model registered with the type `mlflow_model` (chapter 16)"),),
-    19: (BuildsOn(8, ("ch08_compute_targets/compute_cluster.py",), "The cluster from chapter 8 is a good fit"),),
-}
-ARGUMENTS = {
-    "ch13_mlflow_in_jobs/read_runs.py": Argument("ch13_mlflow_in_jobs/submit_job.py", "returned_job.name",
-                                                 "the job submit_job.py submitted (its MLflow run ID)"),
-    "ch14_hyperparameter_tuning/best_trial.py": Argument("ch14_hyperparameter_tuning/sweep_job.py",
-                                                         "returned_job.name", "the sweep job sweep_job.py submitted"),
-    "ch16_register_mlflow_model/register_from_job.py": Argument("ch12_command_job/submit_job.py", "returned_job.name",
-                                                                "the training job of chapter 12 (the page says so)"),
-    "ch16_register_mlflow_model/register_with_mlflow.py": Argument(
-        "ch12_command_job/submit_job.py", "returned_job.name", "the page: for a job, the MLflow run ID is its name"),
-}
-
-
-def patients_csv(folder: Path) -> str:
-    """A reader's training data for chapter 18: the columns of sample-request.json, then Diabetic."""
-    columns = list(json.loads((pages.SNIPPETS / "ch18_online_endpoint/sample-request.json").read_text())["data"][0])
-    rows = np.random.default_rng(0).uniform(0, 100, size=(40, len(columns)))
-    frame = pd.DataFrame(rows, columns=columns).assign(Diabetic=(rows[:, 0] > 50).astype(int))
-    frame.to_csv(folder / "patients.csv", index=False)
-    return str(folder / "patients.csv")
-
-
-BATCH_FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]  # chapter 19's model
-
-
-def batch_patients_csv(folder: Path) -> str:
-    """A reader's training data for chapter 19: the five features, then Diabetic."""
-    rows = np.random.default_rng(0).uniform(0, 100, size=(40, len(BATCH_FEATURES)))
-    frame = pd.DataFrame(rows, columns=BATCH_FEATURES).assign(Diabetic=(rows[:, 0] > 50).astype(int))
-    frame.to_csv(folder / "batch-patients.csv", index=False)
-    return str(folder / "batch-patients.csv")
-
-
-def patients_to_score(folder: Path) -> str:
-    """A reader's folder of CSV files to score in chapter 19: the five features, no label."""
-    to_score = folder / "to-score"
-    to_score.mkdir(exist_ok=True)
-    for number in (1, 2):
-        rows = np.random.default_rng(number).uniform(0, 100, size=(5, len(BATCH_FEATURES)))
-        pd.DataFrame(rows, columns=BATCH_FEATURES).to_csv(to_score / f"patients-{number}.csv", index=False)
-    return str(to_score)
-
-
-RUN_AGAIN = {
-    "ch18_online_endpoint/blue_green_traffic.py": Again(
-        "ch18_online_endpoint/register_custom_model.py",
-        "run `register_custom_model.py` again on the new training data",
-    ),
-}
-# Files of the reader's own that a script takes on the command line.
-READER_FILES = {
-    "ch18_online_endpoint/register_custom_model.py": patients_csv,
-    "ch19_batch_endpoint/register_model.py": batch_patients_csv,
-    "ch19_batch_endpoint/register_batch_data.py": patients_to_score,
-}
-# Chapters whose story starts before the config.json workspace exists, because they create it.
-BEFORE_THE_WORKSPACE = {5: "create_workspace.py creates the workspace config.json names"}
-# What the scripts read from the environment, set as a reader sets them for the config.json workspace.
-READER_ENVIRONMENT = {
-    "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION, "AZURE_RESOURCE_GROUP": GROUP, "AZURE_ML_WORKSPACE": NAME,
-    "STORAGE_ACCOUNT_KEY": "a2V5LW9mLXRoZS1yZWFkZXI=", "STORAGE_SAS_TOKEN": "sv=2026-01-01&sig=reader",
-    "ADLS_TENANT_ID": "00000000-0000-0000-0000-000000000001", "ADLS_CLIENT_ID": "00000000-0000-0000-0000-000000000002",
-    "ADLS_CLIENT_SECRET": "secret-of-the-reader", "AZURE_OPENAI_API_KEY": "key-of-the-reader",
-    "AZURE_OPENAI_ENDPOINT": "https://aoai-of-the-reader.openai.azure.com/",
-}
-
-
-def chapter_pages() -> dict[int, Path]:
-    return {int(m["number"]): page for page in pages.pages() if (m := CHAPTER_PAGE.match(page.name))}
-
-
-def included_scripts(page: Path) -> list[str]:
-    """The Python snippet files ``page`` includes, in the order it first includes them."""
-    found = []
-    for line in page.read_text(encoding="utf-8").splitlines():
-        match = pages.INCLUDE.match(line)
-        if match and match["path"].endswith(".py") and match["path"] not in found:
-            found.append(match["path"])
-    return found
-
-
-def uses_ml_client_at_module_level(script: Path) -> bool:
-    """True if a statement outside any function or class names ``MLClient``."""
-    for statement in ast.parse(script.read_text(encoding="utf-8")).body:
-        if isinstance(statement, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef):
-            continue
-        if any(isinstance(node, ast.Name) and node.id == "MLClient" for node in ast.walk(statement)):
-            return True
-    return False
-
-
-def steps(page: Path) -> list[str]:
-    """The scripts a reader of ``page`` runs, in page order."""
-    return [
-        snippet for snippet in included_scripts(page)
-        if "src" not in Path(snippet).parts
-        and (snippet in LOCAL_STEPS or uses_ml_client_at_module_level(pages.SNIPPETS / snippet))
-    ]
-
-
-def prerequisites(number: int) -> list[str]:
-    """The earlier chapters' scripts to run first: what each chapter built on needs, then what it creates."""
-    found: list[str] = []
-    for earlier in BUILDS_ON.get(number, ()):
-        for snippet in (*prerequisites(earlier.chapter), *earlier.creates):
-            if snippet not in found:
-                found.append(snippet)
-    return found
-
-
-def plain(text: str) -> str:
-    """Prose as read: link brackets dropped, whitespace collapsed."""
-    return re.sub(r"\s+", " ", text.replace("[", "").replace("]", ""))
-
-
-STORIES = {number: steps(page) for number, page in chapter_pages().items()}
-
-
-def story(number: int) -> list[str]:
-    """Every script a reader of chapter ``number`` runs, in order: prerequisites, then the chapter's
-    steps, with those the page says to run again."""
-    steps_run = []
-    for snippet in STORIES[number]:
-        if snippet in RUN_AGAIN:
-            steps_run.append(RUN_AGAIN[snippet].script)
-        steps_run.append(snippet)
-    return [*prerequisites(number), *steps_run]
+# The one part whose chapters may build on later ones, as its index page says.
+AHEAD = ("01-design-ml-solution", "The scripts that talk to Azure need what later chapters build")
 
 
 def test_every_local_step_is_a_script_its_chapter_includes():
@@ -202,11 +36,16 @@ def test_every_local_step_is_a_script_its_chapter_includes():
     assert set(LOCAL_STEPS) <= included
 
 
+def builds_ahead(page) -> bool:
+    part, quote = AHEAD
+    return page.parent.name == part and quote in plain(pages.prose(page.parent / "index.md"))
+
+
 @pytest.mark.parametrize("number", sorted(BUILDS_ON))
 def test_a_chapter_builds_only_on_earlier_chapters_its_page_names(number):
     prose = plain(pages.prose(chapter_pages()[number]))
     for earlier in BUILDS_ON[number]:
-        assert earlier.chapter < number
+        assert earlier.chapter < number or builds_ahead(chapter_pages()[number])
         assert earlier.quote in prose, f"chapter {number}'s page does not say: {earlier.quote}"
         assert re.search(rf"\b[Cc]hapter {earlier.chapter}\b", earlier.quote)
         assert set(earlier.creates) <= set(STORIES[earlier.chapter]), "only that chapter's own steps"
@@ -226,26 +65,20 @@ def test_arguments_come_from_steps_that_run_before():
         assert argument.step in order and order.index(argument.step) < order.index(snippet), snippet
 
 
-def argument_for(snippet: str, results: dict[str, dict], folder: Path) -> tuple[str, ...]:
-    if snippet in READER_FILES:
-        return (READER_FILES[snippet](folder),)
-    if snippet not in ARGUMENTS:
-        return ()
-    argument = ARGUMENTS[snippet]
-    first, *rest = argument.value.split(".")
-    return (str(functools.reduce(getattr, rest, results[argument.step][first])),)
+@pytest.mark.parametrize("snippet", sorted(UPLOADS))
+def test_a_file_is_uploaded_where_its_page_says_so(snippet):
+    prose = plain(pages.prose(chapter_pages()[int(snippet[2:4])]))
+    for upload in UPLOADS[snippet]:
+        assert upload.quote in prose
+        assert all(f"`{part}`" in upload.quote for part in (upload.datastore, *upload.path.split("/")))
 
 
 @pytest.mark.parametrize("number", [n for n, story in sorted(STORIES.items()) if story])
-def test_chapter_scripts_run_in_page_order_in_one_workspace(number, workspace, run_snippet, tmp_path, monkeypatch):
-    workspace.set_tracking_uri(fresh_tracking_uri(tmp_path))
+def test_chapter_scripts_run_in_page_order_in_one_workspace(number, workspace, reader):
     if number in BEFORE_THE_WORKSPACE:
         workspace.azure.arm.delete(workspace.azure.workspace_path(GROUP, NAME))
-    for variable, value in READER_ENVIRONMENT.items():
-        monkeypatch.setenv(variable, value)
-    results: dict[str, dict] = {}
     for snippet in story(number):
         try:
-            results[snippet] = run_snippet(snippet, *argument_for(snippet, results, tmp_path))
+            reader.run(snippet)
         except (Exception, SystemExit) as error:  # a step that raises, or exits, fails its chapter's story
             pytest.fail(f"chapter {number}, step {snippet}: {type(error).__name__}: {error}", pytrace=False)

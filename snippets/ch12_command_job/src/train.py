@@ -21,7 +21,8 @@ def parse_args():
 
 
 def split_data(df):
-    features = df.drop(columns="Diabetic")
+    # PatientID only numbers the rows: it tells the model nothing about diabetes
+    features = df.drop(columns=["PatientID", "Diabetic"])
     return train_test_split(features, df["Diabetic"], test_size=0.30, random_state=0)
 
 
