@@ -110,15 +110,22 @@ def diabetes_csv(rows: int = 200) -> bytes:
 
 
 @pytest.fixture
-def mlflow_classifier(workspace, run_snippet, tmp_path, capsys) -> str:
+def cluster_and_data(workspace, run_snippet, capsys) -> FakeWorkspace:
+    """The workspace as chapters 7 and 8 leave it: the cluster, the reader's diabetes.csv and its data asset."""
+    run_snippet("ch08_compute_targets/compute_cluster.py")
+    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
+    run_snippet("ch07_data/data_asset_uri_file.py")
+    capsys.readouterr()
+    return workspace
+
+
+@pytest.fixture
+def mlflow_classifier(cluster_and_data, run_snippet, tmp_path, capsys) -> str:
     """``diabetes-classifier:1``, the MLflow model chapter 16 registers from chapter 12's training
     job (on chapter 8's cluster, reading chapter 7's data asset over the reader's diabetes.csv),
     which chapter 18 deploys and chapter 3 calls. The job runs for real: its MLflow run, and the
     model it logs, go to a local tracking store. Returns the job's name."""
-    workspace.set_tracking_uri(fresh_tracking_uri(tmp_path))
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
-    run_snippet("ch07_data/data_asset_uri_file.py")
+    cluster_and_data.set_tracking_uri(fresh_tracking_uri(tmp_path))
     job_name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
     run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)
     capsys.readouterr()

@@ -10,7 +10,7 @@ from azure.ai.ml import load_job
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS, diabetes_csv, fresh_tracking_uri
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch12_command_job"
 COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
@@ -42,13 +42,9 @@ def environment_of(workspace, job):
 
 
 @pytest.fixture
-def workspace(workspace, run_snippet, capsys):
-    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    run_snippet("ch07_data/data_asset_uri_file.py")
-    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # the page's studio step
-    capsys.readouterr()
-    return workspace
+def workspace(cluster_and_data):
+    """The workspace as the earlier chapters leave it (chapters 7 and 8)."""
+    return cluster_and_data
 
 
 def test_submit_job_sends_command_and_streams(workspace, run_snippet):

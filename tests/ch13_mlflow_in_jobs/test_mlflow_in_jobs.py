@@ -26,13 +26,9 @@ FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BM
 
 
 @pytest.fixture
-def workspace(workspace, run_snippet, capsys):
-    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    run_snippet("ch07_data/data_asset_uri_file.py")
-    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
-    capsys.readouterr()
-    return workspace
+def workspace(cluster_and_data):
+    """The workspace as the earlier chapters leave it (chapters 7 and 8)."""
+    return cluster_and_data
 
 
 def test_submit_job_sends_the_tracked_training_job(workspace, run_snippet):

@@ -16,7 +16,7 @@ from azure.identity import DefaultAzureCredential
 from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
-from tests.conftest import SNIPPETS, diabetes_csv, fresh_tracking_uri
+from tests.conftest import SNIPPETS, fresh_tracking_uri
 
 FOLDER = SNIPPETS / "ch15_pipelines"
 FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
@@ -65,13 +65,9 @@ def submitted_as_the_cli_does(job: PipelineJob) -> str:
 
 
 @pytest.fixture
-def workspace(workspace, run_snippet, capsys):
-    """The workspace as the earlier chapters leave it: the cluster (chapter 8) and the data asset (chapter 7)."""
-    run_snippet("ch08_compute_targets/compute_cluster.py")
-    run_snippet("ch07_data/data_asset_uri_file.py")
-    workspace.upload("workspaceblobstore", "diabetes/diabetes.csv", diabetes_csv())  # chapter 7's studio step
-    capsys.readouterr()
-    return workspace
+def workspace(cluster_and_data):
+    """The workspace as the earlier chapters leave it (chapters 7 and 8)."""
+    return cluster_and_data
 
 
 # --- the two component scripts, run for real: prepare -> train ----------------------
