@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),$(
 # Browser tests drive Debian's Chromium (never a downloaded build); CHROMIUM may name another.
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test browser offline bench clean
+.PHONY: serve build test test-azure browser offline bench clean
 
 serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -23,6 +23,9 @@ build: $(READY)  ## strict build into site/
 
 test: build browser  ## set up, build strictly, run every test (on the site just built)
 	BUILT_SITE=site $(BIN)/pytest
+
+test-azure: $(READY)  ## the real_azure snippets against a real workspace (az login; AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZUREML_WORKSPACE_NAME)
+	$(BIN)/pytest --real-azure --force-enable-socket --no-cov -n 0 tests/real_azure
 
 browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as in CI)
 	@test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

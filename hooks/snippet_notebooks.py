@@ -17,3 +17,18 @@ def on_files(files, config):
         uri = notebook.relative_to(snippets).as_posix()
         files.append(File(uri, str(snippets), config.site_dir, config.use_directory_urls))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    """The edit button opens the notebook where it lives, in snippets/."""
+    if page.file.src_uri.endswith(".ipynb") and config.repo_url:
+        page.edit_url = f"{config.repo_url.rstrip('/')}/edit/main/snippets/{page.file.src_uri}"
+    return context
+
+
+def on_page_content(html, page, config, files):
+    """A link to download the notebook itself (mkdocs-jupyter's include_source copies it beside the page)."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    name = page.file.src_uri.rsplit("/", 1)[-1]
+    return f'<p><a href="{name}" download>Download the notebook ({name})</a> to run it yourself.</p>\n' + html

@@ -132,6 +132,22 @@ def mlflow_classifier(cluster_and_data, run_snippet, tmp_path, capsys) -> str:
     return job_name
 
 
+def pytest_addoption(parser):
+    parser.addoption("--real-azure", action="store_true",
+                     help="run only the real_azure tests, against the workspace the AZURE_* variables name, fake off")
+
+
+def pytest_collection_modifyitems(config, items):
+    """``--real-azure`` runs the real_azure tests and nothing else; without it they are left out
+    (deselected, not skipped: they need a subscription)."""
+    real = config.getoption("real_azure")
+    chosen = [item for item in items if (item.get_closest_marker("real_azure") is not None) == real]
+    left_out = [item for item in items if item not in chosen]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = chosen
+
+
 @pytest.fixture
 def workspace(monkeypatch) -> FakeWorkspace:
     """Every ``MLClient`` built while the test runs talks to one fake Azure holding the
