@@ -13,7 +13,7 @@ export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),$(
 # Browser tests drive Debian's Chromium (never a downloaded build); CHROMIUM may name another.
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test test-azure browser offline bench clean
+.PHONY: serve build test test-azure browser diagrams offline bench clean
 
 serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -32,6 +32,9 @@ browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as 
 
 bench: $(READY) browser  ## build time, page weight and test time beside a plain Material build; checks the budgets
 	$(BIN)/python -m bench.measure
+
+diagrams: $(READY) browser  ## draw each page's Mermaid diagrams to SVG (docs/assets/diagrams/), light and dark
+	$(BIN)/python tools/render_diagrams.py
 
 offline: $(READY)  ## a zip of the site that works opened from disk (file://), search included
 	rm -rf site-offline

@@ -8,7 +8,7 @@ ml_client = MLClient.from_config(credential=DefaultAzureCredential())
 # --8<-- [end:client]
 
 # --8<-- [start:input]
-# AutoML reads tabular training data from an MLTable data asset.
+# AutoML reads MLTable: a registered data asset, as here, or the path of an MLTable folder.
 my_training_data_input = Input(type=AssetTypes.MLTABLE, path="azureml:input-data-automl:1")
 # --8<-- [end:input]
 

@@ -8,7 +8,7 @@ credential = DefaultAzureCredential()
 ml_client = MLClient.from_config(credential=credential)  # your workspace
 
 # --8<-- [start:base_model]
-# The model catalog's open models live in the shared "azureml" registry.
+# Catalog models live in registries: "azureml" (Microsoft's, Phi here), azureml-meta, ...
 registry_client = MLClient(
     credential=credential,
     subscription_id=ml_client.subscription_id,

@@ -26,7 +26,9 @@ print(f"Test accuracy: {model.score(X_test, y_test):.3f}")
 # Error analysis by hand: error rate and error coverage per BMI cohort
 results = X_test.copy()
 results["error"] = model.predict(X_test) != y_test
-results["bmi_cohort"] = pd.cut(results["bmi"], bins=[0, 25, 30, 100], labels=["bmi < 25", "bmi 25-30", "bmi >= 30"])
+# right=False closes each bin on the left, [25, 30): a BMI of exactly 25 counts as "25-30"
+bmi_bins, bmi_labels = [0, 25, 30, 100], ["bmi < 25", "bmi 25-30", "bmi >= 30"]
+results["bmi_cohort"] = pd.cut(results["bmi"], bins=bmi_bins, labels=bmi_labels, right=False)
 
 cohorts = results.groupby("bmi_cohort", observed=True)["error"].agg(rows="size", errors="sum")
 cohorts["error_rate"] = cohorts["errors"] / cohorts["rows"]  # how often the model is wrong here

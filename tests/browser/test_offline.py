@@ -40,4 +40,5 @@ def test_search_works_from_disk(visit, unzipped_site):
 def test_diagrams_render_from_disk(visit, unzipped_site):
     page = visit.page
     page.goto((unzipped_site / "01-design-ml-solution" / "01-data-ingestion.html").as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 50")
+    page.locator("figure.diagram").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.diagram-light').naturalWidth > 0")

@@ -9,26 +9,27 @@ DIAGRAM_PAGE = "01-design-ml-solution/01-data-ingestion/"
 TABS_PAGE = "02-workspace/08-compute-targets/"
 
 
-def svgs_inside_diagrams(node, inside=False) -> list[str]:
-    """Mermaid's SVGs (their diagram kind) in a DOM tree read through closed shadow roots."""
-    attributes = dict(zip(node.get("attributes", [])[::2], node.get("attributes", [])[1::2], strict=True))
-    inside = inside or "mermaid" in attributes.get("class", "").split()
-    found = [attributes.get("aria-roledescription", "")] if inside and node.get("nodeName") == "svg" else []
-    for child in node.get("children", []) + node.get("shadowRoots", []):
-        found += svgs_inside_diagrams(child, inside)
-    return found
+def shown_diagram(page) -> dict:
+    """The diagram image the reader sees: its file and whether it was drawn."""
+    return page.eval_on_selector_all(
+        "figure.diagram img",
+        "images => images.filter(i => i.checkVisibility()).map(i => ({src: i.currentSrc, drawn: i.naturalWidth > 0}))",
+    )
 
 
-def test_diagrams_render_to_svg(visit):
+def test_diagrams_show_the_svg_for_the_colour_scheme(visit):
     page = visit.open(DIAGRAM_PAGE)
-    page.wait_for_function("document.querySelector('.mermaid').getBoundingClientRect().height > 50")
-    # Material draws each diagram into a closed shadow root; the DevTools protocol can see inside.
-    document = page.context.new_cdp_session(page).send("DOM.getDocument", {"depth": -1, "pierce": True})
-    assert svgs_inside_diagrams(document["root"]) == ["flowchart-v2"]
+    page.locator("figure.diagram").scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('figure.diagram img')].some(i => i.naturalWidth > 0)")
+    assert [(d["src"].rsplit("/", 1)[-1], d["drawn"]) for d in shown_diagram(page)] == [("01-data-ingestion.svg", True)]
+    page.locator("label[for='__palette_1']").click()  # Material's toggle: switch to dark mode
+    page.wait_for_function("[...document.querySelectorAll('.diagram-dark')].some(i => i.naturalWidth > 0)")
+    assert [(d["src"].rsplit("/", 1)[-1], d["drawn"]) for d in shown_diagram(page)] == [
+        ("01-data-ingestion.dark.svg", True)]
 
 
-def test_a_page_without_diagrams_does_not_load_mermaid(visit):
-    visit.open("02-workspace/06-developer-tools/")
+def test_no_page_loads_mermaid(visit):
+    visit.open(DIAGRAM_PAGE)
     assert not [url for url in visit.requests if "mermaid" in url]
 
 

@@ -40,7 +40,7 @@ def test_cohort_error_rates_match_an_independent_count(debug_run):
     bmi = X_test["bmi"].to_numpy()
     cohorts = found["cohorts"]
     for label, (low, high) in BMI_COHORTS.items():
-        members = (bmi > low) & (bmi <= high)  # pd.cut bins are closed on the right
+        members = (bmi >= low) & (bmi < high)  # with right=False, pd.cut bins are [low, high)
         assert cohorts.loc[label, "rows"] == members.sum()
         assert cohorts.loc[label, "error_rate"] == wrong[members].mean()
         assert cohorts.loc[label, "error_coverage"] == wrong[members].sum() / wrong.sum()

@@ -18,7 +18,6 @@ KNOWN_ERRORS = [
     "ubuntu18.04",
     "Computer Operator",
     "RSpark",
-    "archived experiment",
     "data-store-decision-tree.svg",
 ]
 # Tags that make the browser fetch something (a canonical link is only a name, not a fetch).
@@ -55,17 +54,6 @@ def test_no_page_loads_anything_from_another_host(built_site):
         if REMOTE.search(tag) and 'rel="canonical"' not in tag
     ]
     assert loads == []
-
-
-def test_mermaid_is_served_locally_and_only_where_a_diagram_is(built_site):
-    for page in html_pages(built_site):
-        html = page.read_text(encoding="utf-8")
-        has_diagram = 'class="mermaid"' in html
-        loads_mermaid = "assets/javascripts/mermaid.min.js" in html
-        assert has_diagram == loads_mermaid, page.relative_to(built_site)
-        if loads_mermaid:
-            src = re.search(r'<script src="([^"]*mermaid\.min\.js)"', html).group(1)
-            assert (page.parent / src).resolve().is_file(), f"{page.relative_to(built_site)} loads a missing {src}"
 
 
 def test_pages_with_snippets_name_the_versions_they_were_tested_with(built_site):
