@@ -30,8 +30,12 @@ test-azure: $(READY)  ## the real_azure snippets against a real workspace (az lo
 browser:  ## install Debian's chromium when CHROMIUM is missing (needs root, as in CI)
 	@test -x "$(CHROMIUM)" || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-bench: $(READY) browser  ## build time, page weight and test time beside a plain Material build; checks the budgets
+bench: $(READY) browser bench/node_modules/.installed  ## build time, page weight, Lighthouse and test time beside a plain Material build; checks the budgets
 	$(BIN)/python -m bench.measure
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json  # Lighthouse from npm, exact versions
+	npm ci --prefix bench --no-audit --no-fund --ignore-scripts
+	touch $@
 
 diagrams: $(READY) browser  ## draw each page's Mermaid diagrams to SVG (docs/assets/diagrams/), light and dark
 	$(BIN)/python tools/render_diagrams.py

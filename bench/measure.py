@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
+from bench import lighthouse
 from tests.browser.conftest import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +179,16 @@ def budgets(results: dict) -> list[tuple[str, bool]]:
          not chapter["third_party_requests"]),
         (f"notebook page ≤ 450 KiB ({notebook['page_bytes'] / KIB:.0f} KiB)", notebook["page_bytes"] <= 450 * KIB),
         (f"no page loads Mermaid ({', '.join(loading_mermaid) or 'none does'})", not loading_mermaid),
+        *[lighthouse_budget(page, scored) for page, scored in results.get("lighthouse", {}).items()],
     ]
+
+
+def lighthouse_budget(page: str, s: dict) -> tuple[str, bool]:
+    label = (f"Lighthouse {page}: performance ≥ 95, others 100, layout shift < 0.05 "
+             f"({s['performance']:.0f}/{s['accessibility']:.0f}/{s['best-practices']:.0f}/{s['seo']:.0f}, "
+             f"{s['cls']:.3f})")
+    others = min(s["accessibility"], s["best-practices"], s["seo"])
+    return label, s["performance"] >= 95 and others == 100 and s["cls"] < 0.05
 
 
 def print_report(results: dict, checks: list[tuple[str, bool]]) -> None:
@@ -200,6 +210,13 @@ def print_report(results: dict, checks: list[tuple[str, bool]]) -> None:
     for name, measured in (("site", site), ("baseline", baseline)):
         index = measured["search_index"]
         print(f"  {name:<24} {index['raw_bytes'] / KIB:7.1f} {index['gzip_bytes'] / KIB:9.1f}")
+    if "lighthouse" in results:
+        print("\nLighthouse 12.2.3, mobile, served gzipped (median of 3)")
+        print(f"  {'page':<17} {'path':<42} perf  a11y  best   seo   layout shift  blocking ms")
+        for page, scored in results["lighthouse"].items():
+            print(f"  {page:<17} {scored['path']:<42} {scored['performance']:4.0f} {scored['accessibility']:5.0f}"
+                  f" {scored['best-practices']:5.0f} {scored['seo']:5.0f} {scored['cls']:13.3f}"
+                  f" {scored['tbt_ms']:12.0f}")
     if "test_suite" in results:
         suite = results["test_suite"]
         print(f"\npytest -q: {suite['seconds']:.1f} s ({suite['last_line']})")
@@ -213,6 +230,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write the figures")
     parser.add_argument("--runs", type=int, default=5, help="builds of each site (default 5)")
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
@@ -226,6 +244,11 @@ def main() -> int:
             site = scratch / f"{name}-site"
             results[name] = {"build_seconds": summary(times[name]), "pages": page_weights(site, paths),
                              "search_index": search_index(site)}
+        if not args.skip_lighthouse:
+            site = scratch / "site-site"
+            pages = {"home": "", "heaviest chapter": lighthouse.heaviest_chapter(site),
+                     "notebook": SITE_PAGES["notebook"], "exam map": "exam-map/"}
+            results["lighthouse"] = lighthouse.scores(site, pages, str(CHROMIUM))
     results["build_ratio"] = results["site"]["build_seconds"]["median"] / results["baseline"]["build_seconds"]["median"]
     if not args.skip_tests:
         results["test_suite"] = test_suite_seconds()

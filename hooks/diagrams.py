@@ -58,4 +58,5 @@ def _figure(fence: re.Match, page, number: int, config) -> str:
         f'width="{width}" height="{height}" loading="lazy" decoding="async">'
         for theme in THEMES
     )
-    return f'{fence["indent"]}<figure class="diagram" style="--diagram-width: {width}px">{images}</figure>'
+    # Focusable, so a keyboard can scroll a diagram wider than the screen.
+    return f'{fence["indent"]}<figure class="diagram" tabindex="0" style="--diagram-width: {width}px">{images}</figure>'

@@ -17,5 +17,5 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     tested = ", ".join(f"`{name} {version(name)}`" for name in PACKAGES)
     link = posixpath.relpath("verified.md", posixpath.dirname(page.file.src_uri) or ".")
-    line = f'Verified with {tested} — [what "verified" means]({link})\n{{: .verified-with }}'
+    line = f'Verified with {tested} — [what "verified" means]({link})\n{{: .verified-with data-search-exclude }}'
     return TITLE.sub(lambda title: f"{title.group(0)}\n\n{line}", markdown, count=1)

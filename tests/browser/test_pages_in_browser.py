@@ -1,8 +1,9 @@
 """What a reader sees in Chromium: diagrams, tabs, copy buttons, hover definitions."""
 
+import re
 import textwrap
 
-from tests.site.pages import SNIPPETS
+from tests.site.pages import DOCS, SNIPPETS
 from tests.site.tabs import all_tab_groups
 
 DIAGRAM_PAGE = "01-design-ml-solution/01-data-ingestion/"
@@ -67,3 +68,16 @@ def _selected_labels(page) -> set[str]:
         const checked = set.querySelector(':scope > input:checked');
         return set.querySelector(`label[for="${checked.id}"]`).textContent.trim();
     })"""))
+
+
+def test_a_definition_shows_when_tapped_on_a_phone(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "01-design-ml-solution/03-deployment-solution/", wait_until="networkidle")
+    term = page.locator("article > p abbr").first
+    term.tap()
+    page.wait_for_selector(".md-tooltip2--active")
+    definitions = (DOCS / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+    definition = re.search(rf"^\*\[{re.escape(term.inner_text())}\]: (.+)$", definitions, re.M)[1]
+    assert page.locator(".md-tooltip2--active").inner_text() == definition
+    context.close()
