@@ -3,7 +3,9 @@
 A block that includes a named section (``--8<-- "chNN_topic/file.py:part"``) gets
 "(part)" in its title, and right under it a collapsed "Whole file" block with the whole
 file (its own copy button) and a link to download it. The downloads are the snippet files
-themselves, without the section markers, published under ``downloads/``.
+themselves, without the section markers, published under ``downloads/``. The whole file is
+shown as plain text: coloured, it would add thousands of elements to a page for a block that
+is mostly copied or downloaded, and the parts above it are coloured.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def _with_whole_file(block: re.Match, folder: str) -> str:
         f'{indent}--8<-- "{path}:{block["section"]}"\n'
         f"{indent}{fence}\n\n"
         f'{indent}??? example "Whole file: {name}"\n\n'
-        f'{inner}{fence}{block["lang"]} title="{name}"\n'
+        f'{inner}{fence}text title="{name}"\n'
         f'{inner}--8<-- "{path}"\n'
         f"{inner}{fence}\n\n"
         f"{inner}[Download {posixpath.basename(name)}]({link}){{ download }}\n"
