@@ -30,5 +30,6 @@ def on_page_content(html, page, config, files):
     """A link to download the notebook itself (mkdocs-jupyter's include_source copies it beside the page)."""
     if not page.file.src_uri.endswith(".ipynb"):
         return html
+    page.meta.setdefault("search", {"boost": 0.5})  # its code cells would otherwise match most queries
     name = page.file.src_uri.rsplit("/", 1)[-1]
     return f'<p><a href="{name}" download>Download the notebook ({name})</a> to run it yourself.</p>\n' + html

@@ -26,6 +26,8 @@ TITLE = re.compile(r'title="(?P<title>[^"]*)"')
 LABEL = re.compile(r"\s*\((?P<label>[^)]*)\)$")  # "src/train.py (arguments)": the part's own name
 SECTION_MARKER = re.compile(r"^\s*(#|//|<!--)\s*-{2}8<-{2}\s*\[(start|end):[\w-]+\].*$")
 DOWNLOADS = "downloads"
+WHOLE_FILE = "Whole file: "
+WHOLE_FILE_BLOCK = re.compile(rf'<details class="example">(\s*<summary>{WHOLE_FILE})')
 
 
 def whole_text(snippet: Path) -> str:
@@ -67,9 +69,14 @@ def _with_whole_file(block: re.Match, folder: str) -> str:
         f'{indent}{fence}{block["lang"]} title="{shown} ({part})" {attrs}'.rstrip() + "\n"
         f'{indent}--8<-- "{path}:{block["section"]}"\n'
         f"{indent}{fence}\n\n"
-        f'{indent}??? example "Whole file: {name}"\n\n'
+        f'{indent}??? example "{WHOLE_FILE}{name}"\n\n'
         f'{inner}{fence}text title="{name}"\n'
         f'{inner}--8<-- "{path}"\n'
         f"{inner}{fence}\n\n"
         f"{inner}[Download {posixpath.basename(name)}]({link}){{ download }}\n"
     )
+
+
+def on_page_content(html, page, config, files):
+    """Whole files stay out of search: each repeats its imports, which would crowd the results."""
+    return WHOLE_FILE_BLOCK.sub(r'<details class="example" data-search-exclude>\1', html)

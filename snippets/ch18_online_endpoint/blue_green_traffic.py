@@ -11,7 +11,7 @@ green = ManagedOnlineDeployment(
     endpoint_name=ENDPOINT,
     model="azureml:diabetes-custom:2",  # the new version of the model
     code_configuration=CodeConfiguration(code="./src", scoring_script="score.py"),
-    environment="azureml:AzureML-sklearn-1.5@latest",
+    environment="diabetes-serving@latest",  # in Python, a label without the azureml: prefix
     instance_type="Standard_DS3_v2",
     instance_count=1,
 )

@@ -12,6 +12,11 @@ az ml online-endpoint create --file endpoint.yml \
 # --8<-- [end:endpoint]
 
 # --8<-- [start:deployment]
+# The environment the deployment names: the model's training versions (serving-env.yml)
+az ml environment create --name diabetes-serving --conda-file serving-env.yml \
+  --image mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest \
+  --resource-group "$GROUP" --workspace-name "$WORKSPACE"
+
 # --all-traffic sends 100 % of the endpoint's traffic to this deployment
 az ml online-deployment create --file blue-deployment.yml --all-traffic \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"

@@ -50,3 +50,9 @@ def test_the_right_chapter_is_in_the_top_three(search_results, site_url):
     }
     hit_rate = 1 - len(misses) / len(QUERIES)
     assert hit_rate >= REQUIRED_HIT_RATE, f"hit rate {hit_rate:.0%}; misses: {misses}"
+
+
+@pytest.mark.parametrize("query", ["data drift", "DefaultAzureCredential", "az ml compute create",
+                                   "blue green deployment"])
+def test_these_find_their_chapter_in_the_top_three(search_results, site_url, query):
+    assert site_url + CHAPTER_URLS[QUERIES[query]] in search_results[query]

@@ -3,6 +3,7 @@ deployment's own scoring script on the registered model's files)."""
 
 import json
 import runpy
+from importlib.metadata import version
 from pathlib import Path
 
 import joblib
@@ -16,6 +17,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
 from tests.conftest import SNIPPETS
+from tests.fake_azure.catalog import facts
 
 FOLDER = SNIPPETS / "ch18_online_endpoint"
 COLUMNS = [
@@ -25,6 +27,8 @@ COLUMNS = [
 ENDPOINT = "diabetes-endpoint"
 REQUEST = FOLDER / "sample-request.json"
 LABELS = ["not-diabetic", "diabetic"]
+BASE_IMAGES = facts("curated_environments")["base_images"]
+TRAINED_WITH = ("scikit-learn", "numpy", "pandas", "joblib")  # what the model was trained and saved with
 
 
 def without_prefix(reference):
@@ -163,9 +167,14 @@ def test_deploy_blue_sends_the_deployment_then_all_traffic_to_it(workspace, blue
 
     deployed = workspace.get("online_deployments", "blue", endpoint_name=ENDPOINT)
     assert deployed.model == workspace.get("models", "diabetes-custom", version="1").id
-    assert deployed.environment == "azureml:AzureML-sklearn-1.5@latest"  # the curated environment, resolved by Azure
-    assert workspace.get("environments", "AzureML-sklearn-1.5", label="latest").image.startswith(
-        "mcr.microsoft.com/azureml/curated/sklearn-1.5")
+    serving = workspace.get("environments", "diabetes-serving", label="latest")
+    assert deployed.environment == serving.id  # the SDK resolved the label to the version it points at
+    assert serving.image in {f"{image}:latest" for image in BASE_IMAGES}  # a Microsoft base image
+    pins = dict(pin.split("==") for pin in serving.conda_file["dependencies"][-1]["pip"])
+    # A scoring-script environment needs Azure ML's inference server, and a pickled model the
+    # versions that trained it: the ones installed where register_custom_model.py ran.
+    assert "azureml-inference-server-http" in pins
+    assert {name: pins[name] for name in TRAINED_WITH} == {name: version(name) for name in TRAINED_WITH}
     assert (deployed.instance_type, deployed.instance_count) == ("Standard_DS3_v2", 1)
 
     assert traffic_sent(workspace) == [({}, {}), ({"blue": 100}, {})]
@@ -321,7 +330,8 @@ def test_yaml_files_match_the_python_endpoint_and_deployment(workspace, register
         assert getattr(yaml, field) == getattr(python_deployment, field), field
     name, version = without_prefix(yaml.model).split(":")
     assert workspace.get("models", name, version=version).id == python_deployment.model  # resolved by the SDK
-    assert without_prefix(yaml.environment) == without_prefix(python_deployment.environment)
+    name, label = without_prefix(yaml.environment).split("@")
+    assert workspace.get("environments", name, label=label).id == python_deployment.environment
     uploaded = python_deployment.code_configuration.code  # the SDK uploaded ./src as a code asset
     code = workspace.get("_code", uploaded.split("/")[-3], version=uploaded.split("/")[-1])
     assert Path(yaml.code_configuration.code).name == Path(code.path).name == "src"

@@ -1,5 +1,6 @@
 """The built site: strict build without warnings, no known errors, nothing fetched from elsewhere."""
 
+import json
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -64,3 +65,12 @@ def test_pages_with_snippets_name_the_versions_they_were_tested_with(built_site)
     for page in chapter_pages:
         assert expected in page.read_text(encoding="utf-8"), page.relative_to(built_site)
     assert (built_site / "verified" / "index.html").is_file()
+
+
+def test_search_previews_start_with_the_chapters_own_text(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    chapters = [doc for doc in index["docs"] if re.fullmatch(r"0\d-[\w-]+/\d\d-[\w-]+/", doc["location"])]
+    assert len(chapters) == 23
+    for doc in chapters:
+        assert not doc["text"].startswith(("Verified with", "Exam skills", "<p>Verified")), doc["location"]
+        assert doc["text"].startswith("<p>"), doc["location"]
