@@ -20,4 +20,7 @@ def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     source = "../" * page.url.count("/") + STYLESHEET
+    # A code cell scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+    html = html.replace('<div class="highlight-ipynb hl-python highlight"><pre>',
+                        '<div class="highlight-ipynb hl-python highlight"><pre tabindex="0">')
     return f'<link rel="stylesheet" href="{source}">\n' + INLINED_BY_PLUGIN.sub("", html)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import runpy
 import shutil
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,9 +15,11 @@ import pandas as pd
 import pytest
 from azure.ai.ml import MLClient
 from azure.ai.ml.constants._endpoint import EndpointInvokeFields
-from mlflow.tracking import MlflowClient
 
 from tests.fake_azure.install import installed
+from tests.fake_azure.mlflow_server import refusals as mlflow_refusals
+from tests.fake_azure.mlflow_server import report as mlflow_report
+from tests.fake_azure.mlflow_server import tracking_server
 from tests.fake_azure.workspace import FakeWorkspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,30 +28,27 @@ SNIPPETS = ROOT / "snippets"
 # Saving an MLflow model infers its pip requirements in a subprocess that re-imports the
 # libraries (seconds per model); with no time for it, MLflow records its default list.
 os.environ["MLFLOW_REQUIREMENTS_INFERENCE_TIMEOUT"] = "0"
+# An error from the tests' MLflow server is a bug to see at once, not one to retry for minutes.
+os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
 
 
 # MLflow reads these, and writes some of them itself (set_tracking_uri, set_experiment, start_run).
 MLFLOW_VARIABLES = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME", "MLFLOW_RUN_ID")
 
 
-@functools.cache
-def _migrated_tracking_store() -> Path:
-    """An empty SQLite tracking store with MLflow's tables created (its migrations take seconds),
-    made once per test process in a scratch folder (its Default experiment's artifacts go there)."""
-    folder = Path(tempfile.mkdtemp(prefix="mlflow-template-"))
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        MlflowClient(f"sqlite:///{folder / 'mlflow.db'}").search_experiments()
-    finally:
-        os.chdir(cwd)
-    return folder / "mlflow.db"
-
-
 def fresh_tracking_uri(folder: Path) -> str:
-    """A new, empty MLflow tracking store in ``folder``: a copy of the migrated one."""
-    shutil.copy(_migrated_tracking_store(), folder / "mlflow.db")
-    return f"sqlite:///{folder / 'mlflow.db'}"
+    """A new, empty MLflow tracking store in ``folder``, served over HTTP as the workspace's
+    tracking server is, behind Azure ML's limits (``tests/fake_azure/mlflow_server.py``)."""
+    return tracking_server().new_store(folder)
+
+
+@pytest.fixture(autouse=True)
+def azure_ml_refused_no_mlflow_call():
+    """A test fails when Azure ML's MLflow server would have refused a call it caused, even one
+    MLflow swallowed (autolog only warns when it cannot log the model)."""
+    yield
+    if refused := mlflow_refusals():
+        pytest.fail(mlflow_report(refused), pytrace=False)
 
 
 @contextmanager
@@ -124,7 +121,7 @@ def mlflow_classifier(cluster_and_data, run_snippet, tmp_path, capsys) -> str:
     """``diabetes-classifier:1``, the MLflow model chapter 16 registers from chapter 12's training
     job (on chapter 8's cluster, reading chapter 7's data asset over the reader's diabetes.csv),
     which chapter 18 deploys and chapter 3 calls. The job runs for real: its MLflow run, and the
-    model it logs, go to a local tracking store. Returns the job's name."""
+    model it logs, go to the tests' MLflow tracking server. Returns the job's name."""
     cluster_and_data.set_tracking_uri(fresh_tracking_uri(tmp_path))
     job_name = run_snippet("ch12_command_job/submit_job.py")["returned_job"].name
     run_snippet("ch16_register_mlflow_model/register_from_job.py", job_name)

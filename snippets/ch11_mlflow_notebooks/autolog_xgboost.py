@@ -13,7 +13,9 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_
 
 # --8<-- [start:autolog]
 mlflow.set_experiment(experiment_name="heart-condition-classifier")
-mlflow.xgboost.autolog()  # switch it on before fit(): it wraps the training call
+# Switch it on before fit(): it wraps the training call. log_models=False: MLflow 3 logs the model
+# through its logged-models API, which Azure ML's tracking server does not have.
+mlflow.xgboost.autolog(log_models=False)
 
 with mlflow.start_run(run_name="xgboost-autolog") as run:
     model = XGBClassifier(eval_metric="logloss")

@@ -40,20 +40,23 @@ class ProgressionScreen(mlflow.pyfunc.PythonModel):
 
 # --8<-- [start:log]
 mlflow.set_experiment("diabetes-progression")
-with tempfile.TemporaryDirectory() as folder, mlflow.start_run():
+with tempfile.TemporaryDirectory() as folder, mlflow.start_run() as run:
     # Save the trained classifier as a file the wrapper can load again
     mlflow.sklearn.save_model(classifier, f"{folder}/classifier")
-    model_info = mlflow.pyfunc.log_model(
-        name="screening-model",
+    mlflow.pyfunc.save_model(
+        f"{folder}/screening-model",
         python_model=ProgressionScreen(threshold=0.3),
         artifacts={"classifier": f"{folder}/classifier"},  # copied into the model folder
         input_example=X_test.head(3).to_dict(orient="records"),  # signature inferred from it
         pip_requirements=[f"scikit-learn=={sklearn.__version__}", "skops", "pandas"],
     )
+    # Log the folder as the run's artifacts (Azure ML has no logged-models API for log_model)
+    mlflow.log_artifacts(f"{folder}/screening-model", artifact_path="screening-model")
+model_uri = f"runs:/{run.info.run_id}/screening-model"
 # --8<-- [end:log]
 
 # --8<-- [start:load]
 # Load it back the way a deployment will, and score a few patients
-screen = mlflow.pyfunc.load_model(model_info.model_uri)
+screen = mlflow.pyfunc.load_model(model_uri)
 print(screen.predict(X_test.head(5)))
 # --8<-- [end:load]

@@ -1,5 +1,7 @@
 """Train a classifier and log it as an MLflow model with a signature and an input example."""
 
+import tempfile
+
 import mlflow
 from mlflow.models import ModelSignature, infer_signature
 from mlflow.types import ColSpec, Schema
@@ -26,12 +28,14 @@ signature = infer_signature(X_test, model.predict(X_test))
 input_example = X_test.head(3).to_dict(orient="records")
 
 mlflow.set_experiment("diabetes-progression")
-with mlflow.start_run() as run:
+with tempfile.TemporaryDirectory() as folder, mlflow.start_run() as run:
     mlflow.log_metric("accuracy", model.score(X_test, y_test))
-    model_info = mlflow.sklearn.log_model(
-        model, name="model", signature=signature, input_example=input_example
-    )
-print("Logged", model_info.model_uri, "in run", run.info.run_id)
+    # Save the model folder, then log it as the run's "model" artifacts: Azure ML's tracking
+    # server has no logged-models API, which MLflow 3's log_model needs
+    mlflow.sklearn.save_model(model, f"{folder}/model", signature=signature, input_example=input_example)
+    mlflow.log_artifacts(f"{folder}/model", artifact_path="model")
+model_uri = f"runs:/{run.info.run_id}/model"
+print("Logged", model_uri)
 # --8<-- [end:inferred]
 
 # --8<-- [start:custom]
@@ -44,6 +48,8 @@ custom_signature = ModelSignature(
     ]),
     outputs=Schema([ColSpec("long")]),  # one integer label per row
 )
-with mlflow.start_run():
-    custom_info = mlflow.sklearn.log_model(model, name="model", signature=custom_signature)
+with tempfile.TemporaryDirectory() as folder, mlflow.start_run() as custom_run:
+    mlflow.sklearn.save_model(model, f"{folder}/model", signature=custom_signature)
+    mlflow.log_artifacts(f"{folder}/model", artifact_path="model")
+custom_uri = f"runs:/{custom_run.info.run_id}/model"
 # --8<-- [end:custom]

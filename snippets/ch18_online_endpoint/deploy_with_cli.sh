@@ -13,8 +13,7 @@ az ml online-endpoint create --file endpoint.yml \
 
 # --8<-- [start:deployment]
 # The environment the deployment names: the model's training versions (serving-env.yml)
-az ml environment create --name diabetes-serving --conda-file serving-env.yml \
-  --image mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest \
+az ml environment create --file serving-environment.yml \
   --resource-group "$GROUP" --workspace-name "$WORKSPACE"
 
 # --all-traffic sends 100 % of the endpoint's traffic to this deployment

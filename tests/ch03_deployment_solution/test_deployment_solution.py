@@ -1,24 +1,42 @@
 """Chapter 3: calling a real-time endpoint with a JSON request file."""
 
 import json
+from pathlib import Path
 
 import mlflow
 import pandas as pd
 import pytest
 
 from tests.conftest import SNIPPETS
+from tests.fake_azure.job_envs import for_mlflow_model, run_script
 
 REQUEST = SNIPPETS / "ch03_deployment_solution" / "sample_request.json"
+# What the model predicts for the request's patients, loaded in its own environment: python -c PREDICT <model> <request>
+PREDICT = """
+import json, sys
+import mlflow.pyfunc, pandas as pd
+patients = pd.DataFrame(**json.load(open(sys.argv[2]))["input_data"])
+print(json.dumps(mlflow.pyfunc.load_model(sys.argv[1]).predict(patients).tolist()))
+"""
 
 
 @pytest.fixture
-def mlflow_endpoint(workspace, mlflow_classifier, run_snippet, capsys):
-    """The endpoint chapter 18 deploys chapter 16's MLflow model to; the model, as the training job logged it."""
+def mlflow_endpoint(workspace, mlflow_classifier, run_snippet, capsys, tmp_path):
+    """The endpoint chapter 18 deploys chapter 16's MLflow model to; the model's files, as the training job
+    logged them (the job's run: its id is the job's name)."""
     run_snippet("ch18_online_endpoint/deploy_mlflow_model.py")
     capsys.readouterr()
     workspace.calls.clear()  # what this chapter's snippet sends is all the test looks at
-    mlflow.set_tracking_uri(workspace.get("workspaces", "mlw-dp100-labs").mlflow_tracking_uri)
-    return mlflow.pyfunc.load_model(f"runs:/{mlflow_classifier}/model")  # the job's run: its id is the job's name
+    tracking_uri = workspace.get("workspaces", "mlw-dp100-labs").mlflow_tracking_uri
+    return Path(mlflow.artifacts.download_artifacts(f"runs:/{mlflow_classifier}/model", dst_path=str(tmp_path),
+                                                    tracking_uri=tracking_uri))
+
+
+def predicted(model_folder: Path) -> list:
+    """The model's own predictions for the request, in the environment it was saved with."""
+    done = run_script(for_mlflow_model(model_folder), ["-c", PREDICT, str(model_folder), str(REQUEST)])
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def test_invoke_sends_the_request_file_to_the_endpoint(workspace, mlflow_endpoint, run_snippet, capsys):
@@ -31,7 +49,7 @@ def test_invoke_sends_the_request_file_to_the_endpoint(workspace, mlflow_endpoin
     # the endpoint's MLflow deployment answers what the job's model predicts, one label per patient
     predictions = json.loads(names["response"])
     patients = pd.DataFrame(**json.loads(REQUEST.read_text())["input_data"])
-    assert predictions == mlflow_endpoint.predict(patients).tolist()
+    assert predictions == predicted(mlflow_endpoint)
     assert len(predictions) == len(patients) and set(predictions) <= {0, 1}
     assert capsys.readouterr().out == f"Predictions: {names['response']}\n"
 

@@ -11,6 +11,7 @@ from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
 from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.fake_azure.job_envs import name_of
 
 FOLDER = SNIPPETS / "ch12_command_job"
 COMMAND = "python train.py --training_data ${{inputs.diabetes_data}} --reg_rate ${{inputs.reg_rate}}"
@@ -59,7 +60,9 @@ def test_submit_job_sends_command_and_streams(workspace, run_snippet):
     environment = environment_of(workspace, job)
     assert environment.image == "mcr.microsoft.com/azureml/openmpi5.0-ubuntu24.04:latest"
     pip = environment.conda_file["dependencies"][-1]["pip"]
-    assert {"mlflow", "azureml-mlflow"} <= set(pip)
+    names = {name_of(package) for package in pip}  # MLflow's API and its plugin for the workspace
+    assert "azureml-mlflow" in names and names & {"mlflow", "mlflow-skinny"}
+    assert all("==" in package for package in pip)  # pinned: each build of the image gets the same
     assert job_inputs(job) == {"diabetes_data": ("uri_file", "diabetes-data:1"), "reg_rate": 0.01}
 
     (stream,) = workspace.sent("jobs", "stream")
@@ -100,7 +103,7 @@ def test_conda_file_uses_a_current_python(workspace, run_snippet):
 
 @pytest.fixture(scope="module")
 def tracking_store(tmp_path_factory):
-    """Train three times into one SQLite store, plus one experiment that is then deleted."""
+    """Train three times into one tracking store, plus one experiment that is then deleted."""
     folder = tmp_path_factory.mktemp("mlflow")
     X, y = make_classification(n_samples=200, n_features=5, random_state=0)
     data = pd.DataFrame(X, columns=["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"])
@@ -133,8 +136,10 @@ def test_train_logs_params_metrics_and_model(tracking_store):
         assert run.info.status == "FINISHED"
         assert set(run.data.metrics) == {"accuracy", "AUC"}
         assert 0.7 < run.data.metrics["accuracy"] <= 1.0
-        logged = {item.path for item in client.list_artifacts(run.info.run_id, "model")}
-        assert "model/MLmodel" in logged
+        # the run's folder itself: with a path, MlflowClient.list_artifacts looks for a logged model first
+        logged = mlflow.artifacts.list_artifacts(artifact_uri=f"{run.info.artifact_uri}/model",
+                                                 tracking_uri=tracking_store)
+        assert "MLmodel" in {item.path.rsplit("/", 1)[-1] for item in logged}
 
 
 def test_query_runs_orders_and_filters(tracking_store, workspace, run_snippet, capsys):

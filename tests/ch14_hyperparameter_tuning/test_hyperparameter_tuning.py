@@ -1,8 +1,6 @@
 """Chapter 14: sweep jobs (fake workspace) and the trials' training script (real MLflow)."""
 
 import math
-import runpy
-import sys
 from pathlib import Path
 
 import mlflow
@@ -32,6 +30,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
 from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.fake_azure.job_envs import run_script
 
 FOLDER = SNIPPETS / "ch14_hyperparameter_tuning"
 EXPERIMENT = "gbc-hyperparameter-tuning"
@@ -270,7 +269,8 @@ def test_distribution_classes_and_their_arguments():
 
 @pytest.fixture(scope="module")
 def sweep_store(tmp_path_factory):
-    """A parent run (the sweep) with one child run per trial, each filled by the real train.py.
+    """A parent run (the sweep) with one child run per trial, each filled by the real train.py, run
+    with the Python of the trials' environment.
 
     In Azure ML each trial job's run already exists when the script starts, and the job
     hands its id to MLflow in MLFLOW_RUN_ID; the fixture does the same.
@@ -288,9 +288,11 @@ def sweep_store(tmp_path_factory):
         for learning_rate, n_estimators in TRIALS:
             child = client.create_run(experiment_id, tags={"mlflow.parentRunId": parent.info.run_id})
             patch.setenv("MLFLOW_RUN_ID", child.info.run_id)
-            argv = ["train.py", "--learning_rate", learning_rate, "--n_estimators", n_estimators]
-            patch.setattr(sys, "argv", argv)
-            runpy.run_path(str(FOLDER / "src" / "train.py"), run_name="__main__")
+            # each trial runs in the environment the sweep's trial declares, as on Azure
+            done = run_script(load_job(FOLDER / "sweep_job.yml").trial.environment,
+                              [str(FOLDER / "src" / "train.py"), "--learning_rate", learning_rate,
+                               "--n_estimators", n_estimators], cwd=folder)
+            assert done.returncode == 0, done.stderr
             children[(learning_rate, n_estimators)] = child.info.run_id
     client.set_terminated(parent.info.run_id)
     yield {"uri": uri, "client": client, "parent": parent.info.run_id, "children": children}

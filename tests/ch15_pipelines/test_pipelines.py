@@ -3,7 +3,6 @@
 import re
 from pathlib import Path
 
-import mlflow
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,10 +16,18 @@ from mlflow.tracking import MlflowClient
 from sklearn.datasets import make_classification
 
 from tests.conftest import SNIPPETS, fresh_tracking_uri
+from tests.fake_azure.job_envs import for_mlflow_model, run_script
 
 FOLDER = SNIPPETS / "ch15_pipelines"
 FEATURES = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
 PREP_BINDING = "${{parent.jobs.prep_step.outputs.output_data}}"
+# python -c LOAD <model folder> <prepared CSV>: the model's C and the number of predictions for 5 rows
+LOAD = """
+import sys
+import mlflow.sklearn, pandas as pd
+model = mlflow.sklearn.load_model(sys.argv[1])
+print(model.C, len(model.predict(pd.read_csv(sys.argv[2]).drop(columns="Diabetic").head(5))))
+"""
 # schedules.list(list_view_type=...) takes the REST ScheduleListViewType: EnabledOnly (the default), DisabledOnly, All
 
 
@@ -73,15 +80,25 @@ def workspace(cluster_and_data):
 # --- the two component scripts, run for real: prepare -> train ----------------------
 
 
-def test_component_scripts_run_in_sequence(tmp_path, monkeypatch, run_snippet, capsys):
+def run_component(yaml_file: str, script: str, *args: str) -> str:
+    """Run a component's script with the Python of the environment its YAML declares, as Azure runs
+    the step; what it printed."""
+    environment = load_component(FOLDER / yaml_file).environment
+    done = run_script(environment, [str(FOLDER / script), *args])
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_component_scripts_run_in_sequence(tmp_path, monkeypatch):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", fresh_tracking_uri(tmp_path))
     monkeypatch.setenv("MLFLOW_EXPERIMENT_NAME", "diabetes-pipeline")
     raw = raw_diabetes_csv(tmp_path / "diabetes.csv")
     prepared_folder = tmp_path / "outputs" / "output_data"  # Azure ML would mount this folder
     model_folder = tmp_path / "outputs" / "model_output"
 
-    run_snippet("ch15_pipelines/src/prep/prep_data.py", "--input_data", str(raw), "--output_data", str(prepared_folder))
-    assert capsys.readouterr().out.strip() == "Rows in: 205, rows out: 200"
+    printed = run_component("prep_data.yml", "src/prep/prep_data.py", "--input_data", str(raw),
+                            "--output_data", str(prepared_folder))
+    assert printed.strip() == "Rows in: 205, rows out: 200"
     (prepared_file,) = prepared_folder.iterdir()
     prepared = pd.read_csv(prepared_file)
     assert list(prepared.columns) == [*FEATURES, "Diabetic"]
@@ -90,17 +107,18 @@ def test_component_scripts_run_in_sequence(tmp_path, monkeypatch, run_snippet, c
     assert set(prepared["Diabetic"]) == {0, 1}
 
     # step 2 reads step 1's output folder
-    run_snippet(
-        "ch15_pipelines/src/train/train_model.py",
-        *("--training_data", str(prepared_folder)),
-        *("--reg_rate", "0.1"),
-        *("--model_output", str(model_folder)),
-    )
-    assert capsys.readouterr().out.startswith("Accuracy: ")
+    printed = run_component("train_model.yml", "src/train/train_model.py",
+                            *("--training_data", str(prepared_folder)),
+                            *("--reg_rate", "0.1"),
+                            *("--model_output", str(model_folder)))
+    assert printed.splitlines()[-1].startswith("Accuracy: ")  # after MLflow's own "View run" lines
     assert {"MLmodel", "conda.yaml", "requirements.txt"} <= {p.name for p in model_folder.iterdir()}
-    model = mlflow.sklearn.load_model(str(model_folder))
-    assert model.C == pytest.approx(10.0)  # C = 1 / reg_rate
-    assert model.predict(prepared[FEATURES].head(5)).shape == (5,)
+    # the model, loaded in the environment it was saved with: its C, and how many rows it predicts
+    loaded = run_script(for_mlflow_model(model_folder), ["-c", LOAD, str(model_folder), str(prepared_file)])
+    assert loaded.returncode == 0, loaded.stderr
+    c, predicted = loaded.stdout.split()
+    assert float(c) == pytest.approx(10.0)  # C = 1 / reg_rate
+    assert int(predicted) == 5
 
     client = MlflowClient()
     (run,) = client.search_runs([client.get_experiment_by_name("diabetes-pipeline").experiment_id])

@@ -1,4 +1,5 @@
-"""Chapter 16: MLflow models logged and loaded for real (SQLite), registered on the fake workspace."""
+"""Chapter 16: MLflow models saved, logged and loaded for real (the tests' MLflow server), registered on the
+fake workspace."""
 
 import io
 import json
@@ -20,13 +21,20 @@ from azure.core.exceptions import ResourceNotFoundError
 from mlflow import MlflowClient
 
 from tests.conftest import SNIPPETS, diabetes_csv, fresh_tracking_uri
+from tests.fake_azure.job_envs import for_mlflow_model, run_script
 
 FOLDER = SNIPPETS / "ch16_register_mlflow_model"
 FEATURES = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
 YAML_JOB = "bold_river_4kx9w2m1pz"  # the example job model.yml names
+# python -c PREDICT <model folder> <CSV>: the model's prediction for each row, one per line
+PREDICT = """
+import sys
+import mlflow.pyfunc, pandas as pd
+print(*mlflow.pyfunc.load_model(sys.argv[1]).predict(pd.read_csv(sys.argv[2])), sep="\\n")
+"""
 
 
-# --- one SQLite store for the module (creating one takes seconds) ----------------------
+# --- one tracking store for the module ---------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +91,11 @@ def load_pyfunc(store, model_uri: str):
 
 
 def test_logged_model_has_flavors_signature_and_example(store, logged):
-    folder = model_folder(store, logged["model_info"].model_uri)
-    assert folder.is_relative_to(store[1])  # artifacts stay in the test's folder
+    folder = model_folder(store, logged["model_uri"])
     meta = mlmodel(folder)
     assert set(meta["flavors"]) == {"python_function", "sklearn"}
     assert meta["flavors"]["python_function"]["loader_module"] == "mlflow.sklearn"
-    assert meta["run_id"] == logged["run"].info.run_id
+    assert logged["model_uri"] == f"runs:/{logged['run'].info.run_id}/model"  # the run's own artifacts
     assert meta["mlflow_version"] == mlflow.__version__
     assert meta["model_size_bytes"] > 0
     assert {"conda.yaml", "python_env.yaml", "requirements.txt"} <= {p.name for p in folder.iterdir()}
@@ -109,7 +116,7 @@ def test_logged_model_has_flavors_signature_and_example(store, logged):
 
 
 def test_logged_model_loads_as_pyfunc_and_predicts(store, logged):
-    loaded = load_pyfunc(store, logged["model_info"].model_uri)
+    loaded = load_pyfunc(store, logged["model_uri"])
     rows = logged["X_test"].head(8)
     predictions = np.asarray(loaded.predict(rows))
     assert predictions.shape == (8,)
@@ -118,7 +125,7 @@ def test_logged_model_loads_as_pyfunc_and_predicts(store, logged):
 
 
 def test_custom_signature_is_written_as_declared(store, logged):
-    meta = mlmodel(model_folder(store, logged["custom_info"].model_uri))
+    meta = mlmodel(model_folder(store, logged["custom_uri"]))
     assert columns(meta["signature"]["inputs"]) == [(name, "double") for name in FEATURES]
     assert columns(meta["signature"]["outputs"]) == [(None, "long")]
     assert "saved_input_example_info" not in meta
@@ -127,7 +134,7 @@ def test_custom_signature_is_written_as_declared(store, logged):
 
 
 def test_custom_pyfunc_model_applies_its_threshold(store, screened):
-    folder = model_folder(store, screened["model_info"].model_uri)
+    folder = model_folder(store, screened["model_uri"])
     meta = mlmodel(folder)
     assert set(meta["flavors"]) == {"python_function"}
     assert meta["flavors"]["python_function"]["loader_module"] == "mlflow.pyfunc.model"
@@ -139,7 +146,7 @@ def test_custom_pyfunc_model_applies_its_threshold(store, screened):
 
     # Reloaded from storage: exactly the classifier's probability and the 0.3 threshold
     rows = screened["X_test"].head(40)
-    result = load_pyfunc(store, screened["model_info"].model_uri).predict(rows)
+    result = load_pyfunc(store, screened["model_uri"]).predict(rows)
     expected = screened["classifier"].predict_proba(rows)[:, 1]
     assert list(result.columns) == ["probability", "follow_up"]
     np.testing.assert_allclose(result["probability"], expected)
@@ -268,7 +275,7 @@ def test_manage_versions_gets_latest_lists_and_archives(workspace, submit_traini
 
 
 def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, submit_training_job, run_snippet,
-                                                            capsys):
+                                                            tmp_path, capsys):
     uri = store[0]
     workspace.set_tracking_uri(uri)
     # Azure runs chapter 12's script in the job's MLflow run, whose ID is the job's name; the
@@ -279,9 +286,13 @@ def test_register_with_mlflow_creates_a_version_from_the_run(store, workspace, s
 
     assert mlflow.get_tracking_uri() == uri
     version = ran["version"]
-    assert (version.name, version.version) == ("diabetes-classifier", 1)
+    assert (version.name, version.version) == ("diabetes-classifier", "1")  # the REST API sends versions as text
     assert version.run_id == job_name
     assert "Registered diabetes-classifier version 1" in capsys.readouterr().out
-    registered = mlflow.pyfunc.load_model("models:/diabetes-classifier/1")
-    patients = pd.read_csv(io.BytesIO(diabetes_csv())).drop(columns="Diabetic").head(5)
-    assert set(np.asarray(registered.predict(patients))) <= {0, 1}
+    # the registered model, loaded as pyfunc in the environment it was saved with (the job's)
+    folder = Path(mlflow.artifacts.download_artifacts("models:/diabetes-classifier/1"))
+    patients = tmp_path / "patients.csv"
+    pd.read_csv(io.BytesIO(diabetes_csv())).drop(columns="Diabetic").head(5).to_csv(patients, index=False)
+    loaded = run_script(for_mlflow_model(folder), ["-c", PREDICT, str(folder), str(patients)])
+    assert loaded.returncode == 0, loaded.stderr
+    assert set(loaded.stdout.split()) <= {"0", "1"} and len(loaded.stdout.split()) == 5

@@ -10,7 +10,7 @@ import joblib
 import pandas as pd
 import pytest
 import requests
-from azure.ai.ml import load_online_deployment, load_online_endpoint
+from azure.ai.ml import load_environment, load_online_deployment, load_online_endpoint
 from azure.ai.ml.entities import ManagedOnlineDeployment, ManagedOnlineEndpoint, Model
 from azure.core.exceptions import ResourceNotFoundError
 from sklearn.datasets import make_classification
@@ -332,6 +332,10 @@ def test_yaml_files_match_the_python_endpoint_and_deployment(workspace, register
     assert workspace.get("models", name, version=version).id == python_deployment.model  # resolved by the SDK
     name, label = without_prefix(yaml.environment).split("@")
     assert workspace.get("environments", name, label=label).id == python_deployment.environment
+    environment_yaml = load_environment(FOLDER / "serving-environment.yml")  # the CLI tab creates it from this
+    python_environment = workspace.get("environments", name, label=label)
+    for field in ("name", "image", "conda_file", "description"):
+        assert getattr(environment_yaml, field) == getattr(python_environment, field), field
     uploaded = python_deployment.code_configuration.code  # the SDK uploaded ./src as a code asset
     code = workspace.get("_code", uploaded.split("/")[-3], version=uploaded.split("/")[-1])
     assert Path(yaml.code_configuration.code).name == Path(code.path).name == "src"

@@ -1,10 +1,9 @@
 """Chapter 19: the batch scoring script (real), the endpoint, deployment and job (fake)."""
 
-import importlib.util
+import json
 import re
 from pathlib import Path
 
-import joblib
 import pandas as pd
 import pytest
 from azure.ai.ml import Input, load_batch_endpoint
@@ -14,9 +13,10 @@ from azure.ai.ml.entities._load_functions import load_model_batch_deployment
 from azure.ai.ml.exceptions import ValidationException
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from sklearn.datasets import make_classification
-from sklearn.linear_model import LogisticRegression
 
 from tests.conftest import SNIPPETS
+from tests.fake_azure.job_envs import run_script
+from tests.fake_azure.scoring import HOST
 
 FOLDER = SNIPPETS / "ch19_batch_endpoint"
 COLUMNS = ["Pregnancies", "PlasmaGlucose", "BloodPressure", "SerumInsulin", "BMI"]
@@ -26,20 +26,24 @@ ROWS_PER_FILE = {"patients-1.csv": 4, "patients-2.csv": 5, "patients-3.csv": 6}
 # --- the scoring script, run for real ------------------------------------------------
 
 
-def load_scoring_module():
-    spec = importlib.util.spec_from_file_location("ch19_batch_score", FOLDER / "src" / "batch_score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# Trains the model in the deployment's environment, as a job in that environment would, and
+# prints its own predictions for the files to score: python -c TRAIN <model.pkl> <file>...
+TRAIN = """
+import json, sys
+import joblib, pandas as pd
+from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
+X, y = make_classification(n_samples=120, n_features=5, random_state=0)
+model = LogisticRegression().fit(pd.DataFrame(X, columns=json.loads(sys.argv[2])), y)
+joblib.dump(model, sys.argv[1])
+print(json.dumps([int(p) for f in sys.argv[3:] for p in model.predict(pd.read_csv(f))]))
+"""
 
 
-def test_scoring_script_scores_every_row_of_every_file(tmp_path, monkeypatch):
-    X, y = make_classification(n_samples=120, n_features=len(COLUMNS), random_state=0)
-    model = LogisticRegression().fit(pd.DataFrame(X, columns=COLUMNS), y)
+def test_scoring_script_scores_every_row_of_every_file(tmp_path):
+    environment = load_model_batch_deployment(FOLDER / "batch_deployment.yml").environment
     model_dir = tmp_path / "azureml-models" / "diabetes-model" / "1"
     (model_dir / "model").mkdir(parents=True)  # a registered folder: one level below the model dir
-    joblib.dump(model, model_dir / "model" / "model.pkl")
-    monkeypatch.setenv("AZUREML_MODEL_DIR", str(model_dir))
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -49,19 +53,25 @@ def test_scoring_script_scores_every_row_of_every_file(tmp_path, monkeypatch):
         pd.DataFrame(X_new[start : start + rows], columns=COLUMNS).to_csv(inputs / name, index=False)
         start += rows
     files = sorted(str(p) for p in inputs.glob("*.csv"))
+    trained = run_script(environment, ["-c", TRAIN, str(model_dir / "model" / "model.pkl"), json.dumps(COLUMNS),
+                                       *files])
+    assert trained.returncode == 0, trained.stderr
 
-    script = load_scoring_module()
-    script.init()
-    mini_batches = [files[:2], files[2:]]  # what the service sends with mini_batch_size=2
-    outputs = [script.run(batch) for batch in mini_batches]
+    # the script in its environment: init() once, then run() per mini-batch (mini_batch_size=2)
+    mini_batches = [files[:2], files[2:]]
+    served = run_script(environment, ["-P", str(HOST), "script", str(FOLDER / "src" / "batch_score.py")],
+                        input="".join(json.dumps({"body": batch}) + "\n" for batch in mini_batches),
+                        env={"AZUREML_MODEL_DIR": str(model_dir)})
+    started, *answers = (json.loads(line) for line in served.stdout.splitlines())
+    assert started["ok"] and all(answer["ok"] for answer in answers), served.stdout + served.stderr
+    outputs = [pd.DataFrame(answer["result"]) for answer in answers]
     combined = pd.concat(outputs, ignore_index=True)
 
     assert [len(out) for out in outputs] == [4 + 5, 6]
     assert list(combined.columns) == ["file", "prediction"]
     assert combined["file"].value_counts().to_dict() == ROWS_PER_FILE
     assert set(combined["prediction"]) <= {0, 1}
-    expected = model.predict(pd.DataFrame(X_new, columns=COLUMNS))
-    assert list(combined["prediction"]) == list(expected)
+    assert list(combined["prediction"]) == json.loads(trained.stdout)
 
 
 # --- endpoint, deployment and job, on the fake Azure ----------------------------------

@@ -5,10 +5,11 @@ from the fake's storage) and empty output folders are laid out in a scratch fold
 ``${{inputs.x}}`` and ``${{outputs.y}}`` in the command become their paths; the command
 runs with what Azure sets in a job's environment (``AZUREML_RUN_ID``; for MLflow, a run
 whose id is the job's name in the job's experiment, as Azure ML creates it, when the
-workspace tracks to a local store). Afterwards the outputs, the run's artifacts and the
-log are written back to storage, and the job is ``Completed`` or ``Failed`` with the
-script's own error. The command runs in the site's Python: each environment's own venv
-is a later step.
+workspace tracks to the tests' MLflow server, ``mlflow_server.py``; the script's requests
+to it are the job's). Afterwards the outputs, the run's artifacts and the log are written
+back to storage, and the job is ``Completed`` or ``Failed`` with the script's own error.
+The command runs with the job's environment's Python first on PATH (``job_envs.py``: a
+venv built from the environment's packages), not the site's.
 """
 
 from __future__ import annotations
@@ -16,22 +17,24 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
+import time
 from pathlib import Path
-from tempfile import TemporaryDirectory
+from tempfile import TemporaryDirectory, mkdtemp
 from types import SimpleNamespace
 from unittest import mock
 
-from mlflow.tracking import MlflowClient
+import mlflow.artifacts
+from mlflow.entities import RunStatus
 
+from tests.fake_azure import job_envs
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
+from tests.fake_azure.mlflow_server import store_at, tracking_server
 from tests.fake_azure.outputs import DEFAULT_PATH
 
 BINDING = re.compile(r"\$\{\{\s*(inputs|outputs)\.([\w-]+)\s*\}\}")
 DATASTORE_URI = re.compile(r"^azureml://(?:subscriptions/.+/workspaces/[^/]+/)?datastores/(?P<datastore>[^/]+)"
                            r"/paths/(?P<path>.*)$", re.IGNORECASE)
-LOCAL_TRACKING = ("sqlite:",)
 # Where a job's artifacts and logs are kept: its default output (workspaceartifactstore's "azureml" container).
 ARTIFACTS = "azureml/ExperimentRun/dcid.{job}"
 TIMEOUT = 300  # seconds; a snippet's training script takes a few
@@ -70,9 +73,10 @@ def _run_command(job: dict, workspace_path: str, store: ResourceStore, blobs: Bl
         for path in outputs.values():
             path.mkdir(parents=True)
         command = BINDING.sub(lambda m: paths[(m[1], m[2])], properties["command"])
+        python = _environment_python(properties["environmentId"], store, blobs)
         tracking = _mlflow_run(job, workspace_path, store)
         env = {**_clean_environment(), **(properties.get("environmentVariables") or {}), **tracking,
-               "AZUREML_RUN_ID": job["name"], "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+               "AZUREML_RUN_ID": job["name"], "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}"}
         done = subprocess.run(["bash", "-c", command], cwd=code, env=env, capture_output=True, text=True,
                               timeout=TIMEOUT, check=False)
         log = done.stdout + done.stderr
@@ -84,6 +88,15 @@ def _run_command(job: dict, workspace_path: str, store: ResourceStore, blobs: Bl
             uri = properties["outputs"][name].get("uri") or DEFAULT_PATH.format(job=job["name"], output=name)
             _upload(path, uri, workspace_path, store, blobs)
         return log
+
+
+def _environment_python(environment_id: str, store: ResourceStore, blobs: BlobStore) -> Path:
+    """The python of the job's environment (a version the workspace holds, or a curated one from the
+    azureml registry); a failed build fails the job, as an image build failure does."""
+    try:
+        return job_envs.python_for(job_envs.requirements_at(environment_id, store, blobs))
+    except job_envs.BuildFailed as failure:
+        raise JobFailed(str(failure)) from failure
 
 
 def _code(code_id: str | None, target: Path, store: ResourceStore, blobs: BlobStore) -> Path:
@@ -143,24 +156,32 @@ def _clean_environment() -> dict:
 
 
 def _mlflow_run(job: dict, workspace_path: str, store: ResourceStore) -> dict:
-    """Azure ML starts the job's MLflow run before the script: its id is the job's name."""
+    """Azure ML starts the job's MLflow run before the script: its id is the job's name. Created
+    in the tests' MLflow server's own store (its id is not the client's to choose): the workspace's,
+    or, when the test gave the workspace none, one of the job's own."""
     uri = store.get(workspace_path)["properties"]["mlFlowTrackingUri"]
-    if not uri.startswith(LOCAL_TRACKING):
-        return {}
-    client = MlflowClient(uri)
+    if store_at(uri) is None:
+        uri = tracking_server().new_store(Path(mkdtemp(prefix=f"mlflow-{job['name']}-")))
+    backing = store_at(uri)
     name = job["properties"].get("experimentName") or "Default"
-    experiment = client.get_experiment_by_name(name)
-    experiment_id = experiment.experiment_id if experiment else client.create_experiment(name)
+    experiment = backing.tracking.get_experiment_by_name(name)
+    experiment_id = experiment.experiment_id if experiment else backing.tracking.create_experiment(name)
     with mock.patch("mlflow.store.tracking.sqlalchemy_store.uuid.uuid4", return_value=SimpleNamespace(hex=job["name"])):
-        client.create_run(experiment_id, run_name=job["properties"].get("displayName") or job["name"])
+        backing.tracking.create_run(experiment_id, user_id="", start_time=int(time.time() * 1000), tags=[],
+                                    run_name=job["properties"].get("displayName") or job["name"])
+    backing.origin = f"job {job['name']} (command: {job['properties']['command'].strip()})"
     return {"MLFLOW_TRACKING_URI": uri, "MLFLOW_RUN_ID": job["name"], "MLFLOW_EXPERIMENT_NAME": name}
 
 
 def _finish_mlflow_run(job: dict, tracking: dict, succeeded: bool, blobs: BlobStore) -> None:
     """End the run, and keep its artifacts where Azure keeps a job's (``azureml://jobs/<job>/outputs/artifacts``)."""
-    client = MlflowClient(tracking["MLFLOW_TRACKING_URI"])
-    client.set_terminated(job["name"], "FINISHED" if succeeded else "FAILED")
-    artifacts = Path(client.get_run(job["name"]).info.artifact_uri.removeprefix("file://"))
-    for file in artifacts.rglob("*") if artifacts.is_dir() else []:
-        if file.is_file():
-            blobs.blobs[f"{ARTIFACTS.format(job=job['name'])}/{file.relative_to(artifacts)}"] = file.read_bytes()
+    backing = store_at(tracking["MLFLOW_TRACKING_URI"])
+    backing.origin = None
+    status = RunStatus.FINISHED if succeeded else RunStatus.FAILED
+    backing.tracking.update_run_info(job["name"], status, int(time.time() * 1000), None)
+    with TemporaryDirectory() as folder:
+        artifacts = Path(mlflow.artifacts.download_artifacts(run_id=job["name"], dst_path=folder,
+                                                             tracking_uri=tracking["MLFLOW_TRACKING_URI"]))
+        for file in artifacts.rglob("*"):
+            if file.is_file():
+                blobs.blobs[f"{ARTIFACTS.format(job=job['name'])}/{file.relative_to(artifacts)}"] = file.read_bytes()

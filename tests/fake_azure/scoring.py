@@ -1,4 +1,4 @@
-"""An online deployment's inference server, run in the test process on the files Azure would give it.
+"""An online deployment's inference server, run on the files Azure would give it, in its environment.
 
 Before the server starts, Azure's storage initializer downloads the model's files to
 ``azureml-models/<model>/<version>/`` (the folder ``AZUREML_MODEL_DIR`` names: a registered file
@@ -6,39 +6,40 @@ lands in it, a registered folder keeps its name inside it) and the code folder. 
 server then loads the scoring script, calls ``init()`` once and ``run(raw_body)`` for each request,
 and answers what ``run`` returns as JSON (Learn, "Deploy and score a machine learning model by using
 an online endpoint"; "Troubleshooting online endpoints": ``storage-initializer`` and
-``inference-server`` containers). An MLflow model deployed without a scoring script is served by
-the script Azure generates: it loads the model with ``mlflow.pyfunc`` (which enforces the model's
-signature) and reads the body's ``input_data``, a pandas frame in ``split`` orientation
-(``columns``, ``index``, ``data``) or a list (Learn, "Deploy MLflow models to online endpoints").
+``inference-server`` containers). It runs in the deployment's environment. An MLflow model deployed
+without a scoring script is served by the script Azure generates, in the environment Azure builds
+from the model's own conda dependencies plus what serving needs, mlflow-skinny among them (Learn,
+"Guidelines for deploying MLflow models"): it loads the model with ``mlflow.pyfunc`` (which enforces
+the model's signature) and reads the body's ``input_data``, a pandas frame in ``split`` orientation
+(``columns``, ``index``, ``data``) or a list.
 
 The fake copies the files from its blob store, where the SDK uploaded them, into a temporary
-folder when a deployment is first used, and keeps that server until the deployment changes.
+folder when a deployment is first used, and starts ``score_host.py`` with the environment's venv
+python (``job_envs.py``); that process is the server until the deployment changes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import io
 import json
 import os
+import select
 import shutil
-import sys
+import subprocess
 import tempfile
 import traceback
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import mlflow.pyfunc
-import numpy as np
-import pandas as pd
-
+from tests.fake_azure import job_envs
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
 from tests.fake_azure.locations import blob_key
 
 LOG_LIMIT = 5000  # lines kept per container
+HOST = Path(__file__).with_name("score_host.py")
+START_TIMEOUT = 120  # seconds for the server to load the model (init())
+REQUEST_TIMEOUT = 120  # seconds for one answer; Azure's own request timeout is a deployment setting
 
 
 class ModelError(Exception):
@@ -47,18 +48,36 @@ class ModelError(Exception):
 
 @dataclass
 class Server:
-    """One started deployment: its files, its loaded scoring function, and its two containers' logs."""
+    """One started deployment: its files, its server process, and its two containers' logs."""
 
     stamp: str  # the deployment's lastModifiedAt when it started
     folder: Path
     model_dir: Path | None = None
     code_dir: Path | None = None
-    score: object = None
+    process: subprocess.Popen | None = None  # score_host.py, once init() has completed
     failure: str | None = None  # why it did not start
     logs: dict[str, list[str]] = field(default_factory=lambda: {"StorageInitializer": [], "InferenceServer": []})
 
     def log(self, container: str, lines) -> None:
         self.logs[container] = (self.logs[container] + list(lines))[-LOG_LIMIT:]
+
+    def ask(self, process: subprocess.Popen, message: dict | None, timeout: float) -> dict:
+        """The server's next answer (to ``message``, if one is sent); what the scoring code printed is logged."""
+        try:
+            if message is not None:
+                process.stdin.write(json.dumps(message) + "\n")
+                process.stdin.flush()
+            line = process.stdout.readline() if select.select([process.stdout], [], [], timeout)[0] else ""
+        except OSError:
+            line = ""
+        if not line:
+            process.kill()
+            stderr = (self.folder / "server.log").read_text().strip().splitlines()
+            self.log("InferenceServer", stderr)
+            raise ModelError(f"the inference server stopped: {stderr[-1] if stderr else 'no answer'}")
+        answer = json.loads(line)
+        self.log("InferenceServer", answer["printed"].splitlines())
+        return answer
 
 
 @dataclass
@@ -69,6 +88,8 @@ class Servers:
         """The deployment's server, started now if it is new or the deployment changed since."""
         server = self.running.get(deployment["id"].lower())
         if server is None or server.stamp != deployment["systemData"]["lastModifiedAt"]:
+            if server is not None and server.process is not None:
+                _stop(server.process)
             server = _start(deployment, store, blobs)
             self.running[deployment["id"].lower()] = server
         return server
@@ -76,19 +97,18 @@ class Servers:
     def answer(self, deployment: dict, store: ResourceStore, blobs: BlobStore, body: bytes) -> str:
         """The JSON text the deployment answers ``body`` with."""
         server = self.started(deployment, store, blobs)
-        if server.score is None:
+        if server.process is None:
             raise ModelError(f"deployment '{deployment['name']}' is not running: its server failed to start: "
                              f"{server.failure}")
-        try:
-            with _inside(server, "InferenceServer"):
-                result = server.score(body.decode() if isinstance(body, bytes) else body)
-        except Exception as error:  # any error of the scoring code is the model's
-            server.log("InferenceServer", "".join(traceback.format_exception(error)).splitlines())
+        text = body.decode() if isinstance(body, bytes) else body
+        answer = server.ask(server.process, {"body": text}, REQUEST_TIMEOUT)
+        if not answer["ok"]:
+            server.log("InferenceServer", answer["traceback"].splitlines())
             server.log("InferenceServer", ["POST /score 500"])
             raise ModelError(f"An unexpected error occurred in scoring script of deployment "
-                             f"'{deployment['name']}': {type(error).__name__}: {error}") from error
+                             f"'{deployment['name']}': {answer['error']}")
         server.log("InferenceServer", ["POST /score 200"])
-        return json.dumps(_jsonable(result))
+        return json.dumps(answer["result"])
 
     def logs(self, deployment: dict, store: ResourceStore, blobs: BlobStore, container: str, tail: int) -> str:
         lines = self.started(deployment, store, blobs).logs[container]
@@ -96,21 +116,43 @@ class Servers:
 
 
 def _start(deployment: dict, store: ResourceStore, blobs: BlobStore) -> Server:
-    """Download the deployment's model and code, then load its scoring code; a server that failed
-    to start keeps why, as its logs do."""
+    """Download the deployment's model and code, then start its server in its environment; a server
+    that failed to start keeps why, as its logs do."""
     folder = Path(tempfile.mkdtemp(prefix=f"fake-azure-{deployment['name']}-"))
     server = Server(stamp=deployment["systemData"]["lastModifiedAt"], folder=folder)
     weakref.finalize(server, shutil.rmtree, folder, True)
     try:
         model = _downloaded(server, deployment, store, blobs)
-        with _inside(server, "InferenceServer"):
-            server.score = _scoring_function(server, deployment["properties"].get("codeConfiguration"), model)
-    except Exception as error:  # the deployment's own failure: its files, or its init()
+        command, requirements = _served(server, deployment, model, store, blobs)
+        python = job_envs.python_for(requirements)
+        env = {**os.environ, **(deployment["properties"].get("environmentVariables") or {}),
+               "AZUREML_MODEL_DIR": str(server.model_dir), "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}"}
+        # -P: the host's own folder (tests/fake_azure, whose http.py would shadow the standard library's)
+        # is not on sys.path
+        server_command = job_envs.measured(python, ["-P", str(HOST), *command], env)
+        with open(folder / "server.log", "w") as stderr:
+            process = subprocess.Popen(server_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                       text=True, env=env, cwd=server.code_dir or folder)
+        weakref.finalize(server, _stop, process)
+        started = server.ask(process, None, START_TIMEOUT)
+    except Exception as error:  # the deployment's own failure: its files, or its environment
         server.log("InferenceServer", "".join(traceback.format_exception(error)).splitlines())
         server.failure = f"{type(error).__name__}: {error}"
         return server
+    if not started["ok"]:  # its init(), or loading its MLflow model
+        server.log("InferenceServer", started["traceback"].splitlines())
+        server.failure = started["error"]
+        return server
+    server.process = process
     server.log("InferenceServer", ["init() completed: ready for requests on /score"])
     return server
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.kill()
+    process.wait()
+    process.stdin.close()
+    process.stdout.close()
 
 
 def _downloaded(server: Server, deployment: dict, store: ResourceStore, blobs: BlobStore) -> dict:
@@ -133,18 +175,20 @@ def _downloaded(server: Server, deployment: dict, store: ResourceStore, blobs: B
     return model
 
 
-def _scoring_function(server: Server, code: dict | None, model: dict):
+def _served(server: Server, deployment: dict, model: dict, store: ResourceStore,
+            blobs: BlobStore) -> tuple[list[str], job_envs.Requirements]:
+    """What the server runs (``score_host.py``'s arguments) and in which environment."""
+    code = deployment["properties"].get("codeConfiguration")
     if code:
-        script = server.code_dir / code["scoringScript"]
-        spec = importlib.util.spec_from_file_location(f"score_{id(server)}", script)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        module.init()
-        return module.run
+        environment = deployment["properties"].get("environmentId")
+        if not environment:
+            raise ModelError("a deployment with a scoring script needs an environment")
+        return ["script", str(server.code_dir / code["scoringScript"])], job_envs.requirements_at(environment, store,
+                                                                                                blobs)
     if model["properties"].get("modelType") != "mlflow_model":
         raise ModelError("a deployment without a scoring script needs an MLflow model")
-    loaded = mlflow.pyfunc.load_model(str(_mlflow_folder(server.model_dir)))
-    return lambda body: loaded.predict(_mlflow_input(json.loads(body)))
+    folder = _mlflow_folder(server.model_dir)
+    return ["mlflow", str(folder)], job_envs.for_mlflow_model(folder)
 
 
 def _mlflow_folder(model_dir: Path) -> Path:
@@ -153,21 +197,6 @@ def _mlflow_folder(model_dir: Path) -> Path:
         raise ModelError("the model's files hold no MLmodel file (the fake has only the files that were uploaded "
                          "to it: a model registered from a job's output has none)")
     return found[0].parent
-
-
-def _mlflow_input(body: dict):
-    data = body["input_data"]
-    if isinstance(data, dict) and "columns" in data:
-        return pd.DataFrame(data["data"], columns=data["columns"], index=data.get("index"))
-    return np.asarray(data)
-
-
-def _jsonable(result):
-    if isinstance(result, pd.DataFrame):
-        return result.to_dict(orient="records")
-    if isinstance(result, np.ndarray | pd.Series):
-        return result.tolist()
-    return result
 
 
 def _copy(uri: str, destination: Path, store: ResourceStore, deployment: dict, blobs: BlobStore,
@@ -187,25 +216,3 @@ def _copy(uri: str, destination: Path, store: ResourceStore, deployment: dict, b
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     return len(files)
-
-
-@contextlib.contextmanager
-def _inside(server: Server, container: str):
-    """As the server runs the scoring code: ``AZUREML_MODEL_DIR`` set, the code folder importable,
-    and what the code prints going to the container's logs."""
-    saved = os.environ.get("AZUREML_MODEL_DIR")
-    os.environ["AZUREML_MODEL_DIR"] = str(server.model_dir)
-    if server.code_dir:
-        sys.path.insert(0, str(server.code_dir))
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-            yield
-    finally:
-        if server.code_dir:
-            sys.path.remove(str(server.code_dir))
-        if saved is None:
-            os.environ.pop("AZUREML_MODEL_DIR")
-        else:
-            os.environ["AZUREML_MODEL_DIR"] = saved
-        server.log(container, printed.getvalue().splitlines())

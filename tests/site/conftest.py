@@ -9,7 +9,7 @@ from tests.site.stories import READER_ENVIRONMENT, Reader
 @pytest.fixture
 def reader(workspace, run_snippet, tmp_path, monkeypatch) -> Reader:
     """A reader with the environment the scripts read set, and the workspace's MLflow tracking
-    server a local SQLite store (where the jobs' runs and their artifacts go)."""
+    server the tests' own (where the jobs' runs and their artifacts go)."""
     workspace.set_tracking_uri(fresh_tracking_uri(tmp_path))
     for variable, value in READER_ENVIRONMENT.items():
         monkeypatch.setenv(variable, value)

@@ -14,5 +14,5 @@ def test_notebook_page_links_the_site_stylesheet_and_inlines_nothing(built_site)
 
 def test_notebook_code_is_coloured_by_materials_rules(built_site):
     html = (built_site / NOTEBOOK_PAGE).read_text(encoding="utf-8")
-    assert '<div class="highlight-ipynb hl-python highlight"><pre>' in html
+    assert '<div class="highlight-ipynb hl-python highlight"><pre tabindex="0">' in html
     assert '<span class="kn">import</span>' in html

@@ -42,10 +42,12 @@ def evaluate_model(model, X_test, y_test):
 
 
 def save_model(model, X_sample):
-    # Write the model in MLflow format, then upload that folder as run artifacts
+    # Write the model in MLflow format, then upload that folder as run artifacts (log_model would
+    # need MLflow 3's logged-models API, which Azure ML's tracking server does not have). cloudpickle
+    # comes with MLflow; its default format, skops, is a package the environment does not list.
     signature = infer_signature(X_sample, model.predict(X_sample))
     with tempfile.TemporaryDirectory() as folder:
-        mlflow.sklearn.save_model(model, f"{folder}/model", signature=signature)
+        mlflow.sklearn.save_model(model, f"{folder}/model", signature=signature, serialization_format="cloudpickle")
         mlflow.log_artifacts(f"{folder}/model", artifact_path="model")
 # --8<-- [end:logging]
 

@@ -91,8 +91,9 @@ def main(args):
     with mlflow.start_run():  # in a job: resumes the run Azure ML created for the job
         model = train(args, X_train, X_val, y_train, y_val)
         metrics = evaluate(model, X_val, y_val)
-    # The model goes to the job's output folder, ready to register later
-    mlflow.sklearn.save_model(model, args.model_output)
+    # The model goes to the job's output folder, ready to register later. cloudpickle comes with
+    # MLflow; MLflow 3.15's default format, skops, is a package the environment does not have.
+    mlflow.sklearn.save_model(model, args.model_output, serialization_format="cloudpickle")
     print(f"Validation AUC: {metrics['val_auc']:.3f}")
 
 

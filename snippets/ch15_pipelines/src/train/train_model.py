@@ -37,8 +37,9 @@ def main(args):
         model = LogisticRegression(C=1 / args.reg_rate, max_iter=1000).fit(X_train, y_train)
         accuracy = accuracy_score(y_test, model.predict(X_test))
         mlflow.log_metric("accuracy", accuracy)
-    # Write the model in MLflow format into the step's output folder
-    mlflow.sklearn.save_model(model, args.model_output)
+    # Write the model in MLflow format into the step's output folder (as cloudpickle, which comes
+    # with MLflow: its default format, skops, is a package the curated environment does not have)
+    mlflow.sklearn.save_model(model, args.model_output, serialization_format="cloudpickle")
     print(f"Accuracy: {accuracy:.3f}")
 # --8<-- [end:train]
 
