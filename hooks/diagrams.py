@@ -11,6 +11,7 @@ SVG no longer matches its source.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def page_diagrams(page_uri: str, markdown: str) -> list[tuple[str, str]]:
 
 
 def on_page_markdown(markdown, page, config, files):
-    numbers = iter(range(1, 1000))
+    numbers = itertools.count(1)
     return FENCE.sub(lambda fence: _figure(fence, page, next(numbers), config), markdown)
 
 

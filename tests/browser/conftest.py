@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Headless, and quiet: no background calls to Google's services on a closed network.
@@ -81,3 +85,17 @@ def visit(browser, site_url):
     context.close()
     assert tab.errors == [], f"console errors: {tab.errors}"
     assert tab.foreign_requests() == [], f"requests to other hosts: {tab.foreign_requests()}"
+
+
+@pytest.fixture(scope="session")
+def unzipped_site(tmp_path_factory) -> Path:
+    """Built as `make offline` builds it, zipped, and unpacked where a reader would put it (once: the
+    offline tests and the practice exam's offline test share it)."""
+    work = tmp_path_factory.mktemp("offline")
+    subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(work / "built")],
+        cwd=ROOT, env={**os.environ, "OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}, check=True,
+    )
+    archive = shutil.make_archive(str(work / "notes"), "zip", work / "built")
+    zipfile.ZipFile(archive).extractall(work / "reader")
+    return work / "reader"

@@ -1,29 +1,5 @@
 """The offline download works opened from disk (file://), search included, with no network."""
 
-import os
-import shutil
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
-
-import pytest
-
-from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def unzipped_site(tmp_path_factory) -> Path:
-    """Built as `make offline` builds it, zipped, and unpacked where a reader would put it."""
-    work = tmp_path_factory.mktemp("offline")
-    subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-q", "-d", str(work / "built")],
-        cwd=ROOT, env={**os.environ, "OFFLINE": "true", "NO_MKDOCS_2_WARNING": "1"}, check=True,
-    )
-    archive = shutil.make_archive(str(work / "notes"), "zip", work / "built")
-    zipfile.ZipFile(archive).extractall(work / "reader")
-    return work / "reader"
-
 
 def test_search_works_from_disk(visit, unzipped_site):
     page = visit.page

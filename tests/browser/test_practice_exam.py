@@ -4,7 +4,6 @@ from collections import Counter
 from urllib.parse import urljoin
 
 from hooks.questions import outline_domains
-from tests.browser.test_offline import unzipped_site  # noqa: F401 (the offline copy, as a fixture)
 from tests.site.pages import DOCS
 
 PAPER = ".quiz-paper-questions [data-question]"
@@ -92,7 +91,7 @@ def test_progress_survives_a_reload_and_can_be_reset(visit):
     assert "Chapters read: 0 of 23" in page.locator(".quiz-progress-summary").inner_text()
 
 
-def test_the_exam_and_progress_work_offline(visit, unzipped_site):  # noqa: F811
+def test_the_exam_and_progress_work_offline(visit, unzipped_site):
     page = visit.page
     page.goto((unzipped_site / "practice-exam.html").as_uri(), wait_until="load")
     result = take_exam(page, "ai-300", 10)

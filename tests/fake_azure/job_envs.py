@@ -181,10 +181,14 @@ def run_script(environment: dict | str | Requirements, args: list[str], blobs=No
     its environment's image; ``options`` go to ``subprocess.run`` (``env`` is added to)."""
     requirements = environment if isinstance(environment, Requirements) else requirements_of(environment, blobs)
     python = python_for(requirements)
-    env = {**os.environ, **options.pop("env", {})}
-    env["PATH"] = f"{python.parent}{os.pathsep}{env['PATH']}"
+    env = first_on_path(python, {**os.environ, **options.pop("env", {})})
     return subprocess.run(measured(python, args, env), env=env, capture_output=True, text=True, check=False,
                           **options)
+
+
+def first_on_path(python: Path, env: dict) -> dict:
+    """``env`` with the venv's python first on ``PATH``, as an environment's image has its own."""
+    return {**env, "PATH": f"{python.parent}{os.pathsep}{env.get('PATH', os.environ['PATH'])}"}
 
 
 def measured(python: Path, args: list[str], env: dict) -> list[str]:

@@ -75,13 +75,15 @@ def _run_command(job: dict, workspace_path: str, store: ResourceStore, blobs: Bl
         command = BINDING.sub(lambda m: paths[(m[1], m[2])], properties["command"])
         python = _environment_python(properties["environmentId"], store, blobs)
         tracking = _mlflow_run(job, workspace_path, store)
-        env = {**_clean_environment(), **(properties.get("environmentVariables") or {}), **tracking,
-               "AZUREML_RUN_ID": job["name"], "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}"}
-        done = subprocess.run(["bash", "-c", command], cwd=code, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT, check=False)
+        env = job_envs.first_on_path(python, {**_clean_environment(), **(properties.get("environmentVariables") or {}),
+                                              **tracking, "AZUREML_RUN_ID": job["name"]})
+        # The script's requests to the tracking server are the job's.
+        with tracking_server().speaking_for(tracking["MLFLOW_TRACKING_URI"],
+                                            f"job {job['name']} (command: {properties['command'].strip()})"):
+            done = subprocess.run(["bash", "-c", command], cwd=code, env=env, capture_output=True, text=True,
+                                  timeout=TIMEOUT, check=False)
         log = done.stdout + done.stderr
-        if tracking:
-            _finish_mlflow_run(job, tracking, done.returncode == 0, blobs)
+        _finish_mlflow_run(job, tracking, done.returncode == 0, blobs)
         if done.returncode != 0:
             raise JobFailed(log or f"the command exited with {done.returncode}")
         for name, path in outputs.items():
@@ -160,23 +162,22 @@ def _mlflow_run(job: dict, workspace_path: str, store: ResourceStore) -> dict:
     in the tests' MLflow server's own store (its id is not the client's to choose): the workspace's,
     or, when the test gave the workspace none, one of the job's own."""
     uri = store.get(workspace_path)["properties"]["mlFlowTrackingUri"]
-    if store_at(uri) is None:
-        uri = tracking_server().new_store(Path(mkdtemp(prefix=f"mlflow-{job['name']}-")))
     backing = store_at(uri)
+    if backing is None:
+        uri = tracking_server().new_store(Path(mkdtemp(prefix=f"mlflow-{job['name']}-")))
+        backing = store_at(uri)
     name = job["properties"].get("experimentName") or "Default"
     experiment = backing.tracking.get_experiment_by_name(name)
     experiment_id = experiment.experiment_id if experiment else backing.tracking.create_experiment(name)
     with mock.patch("mlflow.store.tracking.sqlalchemy_store.uuid.uuid4", return_value=SimpleNamespace(hex=job["name"])):
         backing.tracking.create_run(experiment_id, user_id="", start_time=int(time.time() * 1000), tags=[],
                                     run_name=job["properties"].get("displayName") or job["name"])
-    backing.origin = f"job {job['name']} (command: {job['properties']['command'].strip()})"
     return {"MLFLOW_TRACKING_URI": uri, "MLFLOW_RUN_ID": job["name"], "MLFLOW_EXPERIMENT_NAME": name}
 
 
 def _finish_mlflow_run(job: dict, tracking: dict, succeeded: bool, blobs: BlobStore) -> None:
     """End the run, and keep its artifacts where Azure keeps a job's (``azureml://jobs/<job>/outputs/artifacts``)."""
     backing = store_at(tracking["MLFLOW_TRACKING_URI"])
-    backing.origin = None
     status = RunStatus.FINISHED if succeeded else RunStatus.FAILED
     backing.tracking.update_run_info(job["name"], status, int(time.time() * 1000), None)
     with TemporaryDirectory() as folder:

@@ -125,8 +125,8 @@ def _start(deployment: dict, store: ResourceStore, blobs: BlobStore) -> Server:
         model = _downloaded(server, deployment, store, blobs)
         command, requirements = _served(server, deployment, model, store, blobs)
         python = job_envs.python_for(requirements)
-        env = {**os.environ, **(deployment["properties"].get("environmentVariables") or {}),
-               "AZUREML_MODEL_DIR": str(server.model_dir), "PATH": f"{python.parent}{os.pathsep}{os.environ['PATH']}"}
+        variables = deployment["properties"].get("environmentVariables") or {}
+        env = job_envs.first_on_path(python, {**os.environ, **variables, "AZUREML_MODEL_DIR": str(server.model_dir)})
         # -P: the host's own folder (tests/fake_azure, whose http.py would shadow the standard library's)
         # is not on sys.path
         server_command = job_envs.measured(python, ["-P", str(HOST), *command], env)
