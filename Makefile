@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.installed
+CHECKOV := .venv-checkov/.installed
 # Silence Material's notice about MkDocs 2 (we pin mkdocs<2).
 export NO_MKDOCS_2_WARNING := 1
 # mkdocs-jupyter imports nbconvert, which by default loads every installed exporter to list them (~0.3 s a build).
@@ -21,7 +22,7 @@ serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 build: $(READY)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
-test: build browser  ## set up, build strictly, run every test (on the site just built)
+test: build browser $(CHECKOV)  ## set up, build strictly, run every test (on the site just built)
 	BUILT_SITE=site $(BIN)/pytest
 
 test-azure: $(READY)  ## the real_azure snippets against a real workspace (az login; AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZUREML_WORKSPACE_NAME)
@@ -47,6 +48,11 @@ offline: $(READY)  ## a zip of the site that works opened from disk (file://), s
 
 clean:
 	rm -rf site site-offline dp100-study-notes-offline.zip .coverage
+
+$(CHECKOV): requirements-checkov.txt  # the Bicep checker, apart from the site's pins
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet -r requirements-checkov.txt
+	touch $@
 
 $(READY): requirements.txt
 	$(PYTHON) -m venv $(VENV)

@@ -18,15 +18,21 @@ from azure.ai.ml.entities import (
     CronTrigger,
     Data,
     Environment,
+    FeatureSet,
+    FeatureSetSpecification,
     JobResourceConfiguration,
     KubernetesOnlineDeployment,
     KubernetesOnlineEndpoint,
     ManagedOnlineDeployment,
     ManagedOnlineEndpoint,
+    MaterializationComputeResource,
+    MaterializationSettings,
     Model,
     ModelBatchDeployment,
     RecurrencePattern,
     RecurrenceTrigger,
+    Registry,
+    RegistryRegionDetails,
     Workspace,
 )
 
@@ -53,12 +59,50 @@ def recurring(frequency="day", interval=1, **pattern):
                              schedule=RecurrencePattern(**pattern) if pattern else None)
 
 
+def registry(name="reg-contoso-ml", location="eastus", regions=("eastus", "westeurope")):
+    return Registry(name=name, location=location,
+                    replication_locations=[RegistryRegionDetails(location=region) for region in regions])
+
+
+def materialized_on(instance_type):
+    settings = MaterializationSettings(offline_enabled=True,
+                                       resource=MaterializationComputeResource(instance_type=instance_type))
+    return FeatureSet(name="transactions", version="1", entities=["azureml:account:1"],
+                      specification=FeatureSetSpecification(path="spec"), materialization_settings=settings)
+
+
 def job_on(instance_type, compute=None):
     return CommandJob(command="python train.py", environment="azureml:env:1", compute=compute,
                       resources=JobResourceConfiguration(instance_type=instance_type))
 
 
 # rule name -> (a call Azure accepts, a call Azure rejects), each per the rule's documented source
+def monitored_on(size: str):
+    """A monitor schedule (chapter 29's kind) whose jobs run on serverless Spark of ``size``."""
+    from azure.ai.ml.entities import MonitorDefinition, MonitorSchedule, ServerlessSparkCompute
+
+    spark = ServerlessSparkCompute(instance_type=size, runtime_version="3.4")
+    return MonitorSchedule(name="diabetes-monitor", trigger=None, create_monitor=MonitorDefinition(compute=spark))
+
+
+def attribution_against(context: str, target: str | None):
+    """A monitor with a feature attribution drift signal against reference data of ``context``."""
+    from azure.ai.ml import Input
+    from azure.ai.ml.entities import (
+        FeatureAttributionDriftMetricThreshold,
+        FeatureAttributionDriftSignal,
+        ReferenceData,
+    )
+
+    reference = ReferenceData(input_data=Input(type="mltable", path="azureml:diabetes-reference:1"),
+                              data_context=context, data_column_names={"target_column": target} if target else None)
+    signal = FeatureAttributionDriftSignal(reference_data=reference, metric_thresholds=(
+        FeatureAttributionDriftMetricThreshold(normalized_discounted_cumulative_gain=0.9)))
+    schedule = monitored_on("standard_e4s_v3")
+    schedule.create_monitor.monitoring_signals = {"attribution": signal}
+    return schedule
+
+
 CASES = {
     "endpoint_name": (lambda: BatchEndpoint(name="diabetes-batch"), lambda: ManagedOnlineEndpoint(name="ab")),
     "deployment_name": (lambda: online("green-2"),
@@ -106,6 +150,12 @@ CASES = {
                    lambda: recurring("hour", hours=6, minutes=0)),
     "time_zone": (lambda: CronTrigger(expression="0 6 * * 1", time_zone=TimeZone.W_EUROPE_STANDARD_TIME),
                   lambda: CronTrigger(expression="0 6 * * 1", time_zone="Europe/Berlin")),
+    "materialization_compute": (lambda: materialized_on("Standard_E8S_V3"), lambda: materialized_on("Standard_DS3_v2")),
+    "registry_name": (lambda: registry(name="reg-contoso-ml"), lambda: registry(name="-reg")),
+    "registry_regions": (lambda: registry(), lambda: registry(regions=("westeurope",))),
+    "monitor_compute": (lambda: monitored_on("Standard_E16s_v3"), lambda: monitored_on("standard_ds3_v2")),
+    "feature_attribution_reference": (lambda: attribution_against("training", "Diabetic"),
+                                      lambda: attribution_against("validation", None)),
 }
 
 

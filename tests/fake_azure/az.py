@@ -153,6 +153,9 @@ def _read_arguments(call: Call, words: list[str], defaults: set[str]) -> None:
                if a.required and a.names[0] not in call.options and a.default not in defaults]
     if missing:
         call.errors.append(f"{call.name}: the following arguments are required: {', '.join(missing)}")
+    one_of = GROUPS[call.group]["commands"][call.command].get("one_of")
+    if one_of and sum(name in call.options for name in one_of["arguments"]) != 1:
+        call.errors.append(f"{call.name}: {one_of['message']}")
 
 
 def configured_defaults(call: Call) -> dict[str, str]:

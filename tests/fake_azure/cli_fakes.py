@@ -5,9 +5,11 @@ Each call is appended to the JSON-lines file that FAKE_CLI_LOG names, as ``{"arg
 answers from what this run created, read from the ``--file`` YAML as plain YAML and the arguments
 (not ``--set``; kept in the JSON file that FAKE_CLI_STATE names), so that ``$(az ... --query name
 -o tsv)`` gives the script a value.
-It does not import the SDK (seconds per process) and enforces none of Azure's rules: the test
+It does not import the SDK (seconds per process) and enforces none of Azure ML's rules: the test
 replays each recorded `az ml` call against the fake Azure (tests/fake_azure/cli_replay.py), which
-also checks every ``--query`` answer printed here. Nothing here reaches the network; `pip install`
+also checks every ``--query`` answer printed here. Resource groups, Bicep deployments, Entra ID and
+role assignments, which the replay does not reach, are answered and checked by cli_arm.py.
+Nothing here reaches the network; `pip install`
 installs nothing.
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.fake_azure import cli_arm
 from tests.fake_azure.az import HELP, Call, configured_defaults, parse
 
 LOG, STATE = "FAKE_CLI_LOG", "FAKE_CLI_STATE"
@@ -91,7 +94,15 @@ def az(argv: list[str]) -> str:
         return f"Group or command: {call.name} (the fake az's help)\n"
     state.defaults.update(configured_defaults(call))
     name = call.value("--name")
-    result = _ml(call, state) if call.group.startswith("az ml ") else {"name": name} if name else None
+    if call.group.startswith("az ml "):
+        result = _ml(call, state)
+    elif (call.group, call.command) in cli_arm.ANSWERS:  # resource groups, deployments, Entra ID, roles
+        try:
+            result = cli_arm.answer(call, state)
+        except cli_arm.Refusal as refusal:
+            raise CliError(str(refusal), refusal.code) from refusal
+    else:
+        result = {"name": name} if name else None
     state.save()
     query = call.value("--query")
     if query and picked(result, query) is None:

@@ -31,12 +31,13 @@ OPERATIONS = {
     "compute": "compute", "data": "data", "datastore": "datastores", "environment": "environments",
     "job": "jobs", "model": "models", "online-deployment": "online_deployments",
     "online-endpoint": "online_endpoints", "schedule": "schedules", "workspace": "workspaces",
+    "registry": "registries",
 }
 # The method each kind is created with (the others: create_or_update).
 CREATE = {"batch-deployment": "begin_create_or_update", "batch-endpoint": "begin_create_or_update",
           "compute": "begin_create_or_update", "online-deployment": "begin_create_or_update",
           "online-endpoint": "begin_create_or_update", "schedule": "begin_create_or_update",
-          "workspace": "begin_create"}
+          "workspace": "begin_create", "registry": "begin_create"}
 # Arguments of `create` the extension passes to the loader as fields (compute.py lowercases --type).
 FIELDS = {"--name": "name", "--endpoint-name": "endpoint_name", "--type": "type", "--size": "size",
           "--min-instances": "min_instances", "--max-instances": "max_instances",
@@ -186,7 +187,7 @@ class Replay:
         """A client of the call's resource group and workspace (a workspace command's: of its group only)."""
         group = call.value("--resource-group") or self.defaults.get("group")
         workspace = call.value("--workspace-name") or self.defaults.get("workspace")
-        if call.kind == "workspace":
+        if call.kind in ("workspace", "registry"):  # made in a resource group, not in a workspace
             workspace = None
         if (group, workspace) not in self.clients:
             self.clients[group, workspace] = MLClient(DefaultAzureCredential(), SUBSCRIPTION, group, workspace)

@@ -11,7 +11,10 @@ reads the workspace back (``ArmDeploymentExecutor`` in ``azure/ai/ml/_arm_deploy
 The fake evaluates no template expression. It knows the workspace template by the workspace
 resource in it, and creates what that template deploys from the parameters: the storage account,
 key vault, Log Analytics workspace and Application Insights whose option is ``new``, then the
-workspace. A resource group that does not exist fails the deployment as in ARM.
+workspace; for a workspace of kind ``featurestore``, also what ``feature_stores.py`` says the template
+adds. A resource group that does not exist fails the deployment as in ARM. The workspace's managed
+network, identities and public network access are checked, and kept as Azure keeps them, by
+``managed_network.py`` (identities: ``identities.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from tests.fake_azure import feature_stores, managed_network
 from tests.fake_azure.arm import ResourceStore
 
 # ARM lists a deployment's operations at ``/resourcegroups/{rg}/deployments/{name}/operations``, without
@@ -74,7 +78,17 @@ def deploy(store: ResourceStore, path: str, body: dict, add_workspace) -> dict:
         raise Refused(400, "InvalidTemplate", "the fake does not answer deployments of this template yet: it deploys "
                       "only the SDK's workspace template (tests/fake_azure/deployments.py)")
     values = parameter_values(template, request.get("parameters") or {})
-    created = [*_dependent_resources(store, group, values), _workspace(add_workspace, group, values)]
+    if missing := _missing_existing(store, group, values):
+        raise Refused(404, "ResourceNotFound", missing)
+    dependencies = _dependent_resources(store, group, values)
+    if problems := managed_network.refused_at_creation(store, values):
+        raise Refused(400, "BadRequest", "; ".join(problems))
+    created = [*dependencies, _workspace(add_workspace, group, values)]
+    if problems := managed_network.created_with(store, created[-1], values):
+        store.delete(created[-1]["id"])
+        raise Refused(400, "BadRequest", "; ".join(problems))
+    if feature_stores.is_feature_store(values):
+        created += feature_stores.deploy(store, group, values, created[-1])
     deployment = store.put(path, {"properties": {
         "mode": request.get("mode", "Incremental"), "parameters": request.get("parameters") or {},
         "correlationId": str(uuid.uuid4()), "duration": DURATION, "outputs": {},
@@ -103,8 +117,20 @@ def _dependent_resources(store: ResourceStore, group: str, values: dict) -> list
     ]
 
 
+def _missing_existing(store: ResourceStore, group: str, values: dict) -> str | None:
+    """ARM's answer when a dependency the parameters call ``existing`` (a workspace made on resources named
+    by ARM id) is not there: the deployment fails with ``ResourceNotFound`` and creates nothing."""
+    for _, option, name, group_parameter, kind in LINKED_RESOURCES:
+        where = values.get(group_parameter) or group
+        if values.get(option) == "existing" and store.get(
+                f"/subscriptions/*/resourceGroups/{where}/providers/{kind}/{values[name]}") is None:
+            return (f"The Resource '{kind}/{values[name]}' under resource group '{where}' was not found. "
+                    "For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+    return None
+
+
 def _workspace(add_workspace, group: str, values: dict) -> dict:
-    if str(values.get("kind", "default")).lower() != "default":
+    if str(values.get("kind", "default")).lower() != "default" and not feature_stores.is_feature_store(values):
         raise Refused(400, "InvalidTemplate", f"the fake does not create '{values['kind']}' workspaces yet: "
                       "only kind 'default' (tests/fake_azure/deployments.py)")
     linked = {

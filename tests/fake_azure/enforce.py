@@ -38,6 +38,7 @@ READERS = {
     "batchendpoints/deployments": ("batch_deployments", lambda n: ((n[1], n[0]), {})),
     "jobs": ("jobs", lambda n: ((n[0],), {})),
     "schedules": ("schedules", lambda n: ((n[0],), {})),
+    "featuresets/versions": ("feature_sets", lambda n: ((n[0],), {"version": n[1]})),
 }
 
 

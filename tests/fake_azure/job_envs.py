@@ -8,6 +8,13 @@ dependencies, or the ``pip install`` of a Docker build context) and its Python a
 file lock so that parallel test workers build it once. Every venv is made with a Python this
 machine has (3.11): an environment asking for another one fails to build, as an image whose
 packages cannot be installed does on Azure.
+
+PyTorch: PyPI's Linux wheel of torch is a CUDA build (several GB with its NVIDIA packages). This
+kind of machine keeps a CPU build on disk, in the folder pip's own configuration names with
+``find-links`` (``PIP_FIND_LINKS`` or a pip.conf); an environment that pins ``torch==X`` is built
+with that folder as a flat index, where uv prefers the CPU build (``X+cpu``). When no CPU wheel of
+the pinned release is on disk, or torch is not pinned, the build fails with a message saying so,
+rather than download the CUDA build.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,12 +175,40 @@ def _build(venv: Path, requirements: Requirements) -> None:
     steps = [[uv, "venv", "--quiet", "--clear", "--seed", "--python", requirements.python, str(venv)]]
     if requirements.pip:
         steps.append([uv, "pip", "install", "--quiet", "--only-binary", ":all:", "--python",
-                      str(venv / "bin" / "python"), *requirements.pip])
+                      str(venv / "bin" / "python"), *cpu_torch_links(requirements), *requirements.pip])
     for step in steps:
         done = subprocess.run(step, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False)
         if done.returncode != 0:
             why = " ".join((done.stderr or done.stdout).split())  # one line: the job's error is its log's last
             raise BuildFailed(f"building the environment failed: {why}")
+
+
+def cpu_torch_links(requirements: Requirements) -> list[str]:
+    """``--find-links`` to the machine's folder that holds a CPU wheel of the torch release the
+    requirements pin (none when they ask for no torch)."""
+    pins = [package for package in requirements.pip if name_of(package) == "torch"]
+    if not pins:
+        return []
+    version = re.fullmatch(r"torch\s*==\s*(\d+(?:\.\d+)*)", pins[0].strip(), re.IGNORECASE)
+    if version is None:
+        raise BuildFailed(f"'{pins[0]}': pin torch to one release (torch==X.Y.Z) whose CPU wheel lies on this "
+                          "machine; the fake does not download PyPI's CUDA build of torch")
+    wheel = f"torch-{version[1]}+cpu-cp{requirements.python.replace('.', '')}-*.whl"
+    folders = [folder for folder in machine_wheel_folders() if any(folder.glob(wheel))]
+    if not folders:
+        raise BuildFailed(f"no CPU wheel of torch {version[1]} for Python {requirements.python} ({wheel}) in the "
+                          f"folders pip's configuration names with find-links ({machine_wheel_folders() or 'none'}); "
+                          "the fake does not download PyPI's CUDA build of torch")
+    return [option for folder in folders for option in ("--find-links", str(folder))]
+
+
+def machine_wheel_folders() -> list[Path]:
+    """The local folders pip is told to look in (``find-links``): ``PIP_FIND_LINKS`` and pip's configuration."""
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
+                            check=False).stdout
+    values = [os.environ.get("PIP_FIND_LINKS", ""), *re.findall(r"find-links='([^']*)'", listed)]
+    folders = dict.fromkeys(Path(word) for value in values for word in value.split())
+    return [folder for folder in folders if folder.is_dir()]
 
 
 def run_script(environment: dict | str | Requirements, args: list[str], blobs=None,

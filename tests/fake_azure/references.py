@@ -128,3 +128,17 @@ def _unresolved_in_registry(match, registries: dict[str, ResourceStore]) -> str 
     if match["how"] == "versions" and not any(doc["name"] == match["which"] for doc in versions):
         return f"{asset} version '{match['which']}' not found in registry '{match['registry']}'"
     return None
+
+
+def outside_registry(body: dict) -> list[str]:
+    """What an asset sent to a registry names in a workspace: a registry's assets can use only assets
+    of a registry (Learn, "Share models, components, and environments across workspaces with
+    registries": to reference an asset in a registry, create it in the registry first)."""
+    problems = []
+    for _, value in strings_in(body):
+        value = value.removeprefix("azureml:")
+        if WORKSPACE_RESOURCE.match(value):
+            problem = (f"{describe(key_of(value))} is a workspace's: an asset in a registry can use only assets "
+                       f"in a registry (create it in the registry first)")
+            problems += [problem] if problem not in problems else []
+    return problems

@@ -29,13 +29,17 @@ from azure.ai.ml.entities import (
     Data,
     Datastore,
     Environment,
+    FeatureAttributionDriftSignal,
+    FeatureSet,
     KubernetesOnlineDeployment,
     KubernetesOnlineEndpoint,
     ManagedOnlineDeployment,
     Model,
+    MonitorSchedule,
     OnlineDeployment,
     OnlineEndpoint,
     RecurrenceTrigger,
+    Registry,
     Workspace,
 )
 from azure.ai.ml.entities._endpoint._endpoint_helpers import validate_endpoint_or_deployment_name
@@ -236,6 +240,23 @@ def _pattern_errors(kind: str, name: str | None, pattern: str, rule: str) -> lis
     return [f"{kind} name '{name}' is invalid: use {rule}."]
 
 
+def registry_name(registry: Registry) -> list[str]:
+    """Learn allows 2-32 characters, the ARM spec 3-33: a name both accept."""
+    return _pattern_errors("Registry", registry.name, r"[A-Za-z0-9][A-Za-z0-9_-]{2,31}",
+                           "3-32 letters, digits, '_' and '-', starting with a letter or digit")
+
+
+def registry_regions(registry: Registry) -> list[str]:
+    """The primary region is one of the replication locations, and each is a region Azure ML runs in."""
+    regions = [details.location for details in registry.replication_locations or []]
+    errors = [] if registry.location in regions else [
+        f"The primary location '{registry.location}' of registry '{registry.name}' must also be one of its "
+        f"replication locations ({', '.join(map(str, regions)) or 'none given'})."]
+    known = facts("regions")["regions"]
+    return errors + [f"The provided location '{where}' is not available for Azure Machine Learning."
+                     for where in dict.fromkeys([registry.location, *regions]) if str(where).lower() not in known]
+
+
 def environment_prefix(environment: Environment) -> list[str]:
     name = environment.name or ""
     reserved = [prefix for prefix in ("AzureML", "Microsoft") if name.startswith(prefix)]
@@ -308,6 +329,49 @@ def time_zone(trigger: CronTrigger | RecurrenceTrigger) -> list[str]:
     return [] if zone in {known.value for known in TimeZone} else [f"'{zone}' isn't a time zone schedules support."]
 
 
+# --- model monitoring ---------------------------------------------------------------------------
+
+MONITOR_SPARK_SIZES = ("standard_e4s_v3", "standard_e8s_v3", "standard_e16s_v3", "standard_e32s_v3", "standard_e64s_v3")
+
+
+def monitor_compute(schedule: MonitorSchedule) -> list[str]:
+    """A monitor's jobs run on serverless Spark, in one of the E-series sizes it supports."""
+    size = schedule.create_monitor.compute.instance_type
+    if str(size).lower() in MONITOR_SPARK_SIZES:
+        return []
+    return [f"Monitor compute instance type '{size}' isn't one model monitoring's serverless Spark supports "
+            f"({', '.join(MONITOR_SPARK_SIZES)})."]
+
+
+def feature_attribution_reference(schedule: MonitorSchedule) -> list[str]:
+    """Feature attribution drift compares with the training data, whose target column it must be told."""
+    errors = []
+    for name, signal in (schedule.create_monitor.monitoring_signals or {}).items():
+        if not isinstance(signal, FeatureAttributionDriftSignal):
+            continue
+        reference = signal.reference_data
+        context = str(getattr(reference.data_context, "value", reference.data_context)).lower()
+        if context != "training":
+            errors.append(f"Signal '{name}': feature attribution drift needs training data as its reference "
+                          f"data (data_context training), got '{context}'.")
+        if not (reference.data_column_names or {}).get("target_column"):
+            errors.append(f"Signal '{name}': feature attribution drift needs the reference data's target column "
+                          "(data_column_names={'target_column': ...}).")
+    return errors
+
+
+# --- feature stores -----------------------------------------------------------------------------
+
+def materialization_compute(feature_set: FeatureSet) -> list[str]:
+    """A feature set materializes on serverless Spark, in one of the E-series sizes it supports."""
+    settings = feature_set.materialization_settings
+    size = settings.resource.instance_type if settings and settings.resource else None
+    if size is None or str(size).lower() in MONITOR_SPARK_SIZES:  # the same serverless Spark sizes
+        return []
+    return [f"Materialization instance type '{size}' isn't one serverless Spark supports "
+            f"({', '.join(MONITOR_SPARK_SIZES)})."]
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 class Rule(NamedTuple):
@@ -370,4 +434,19 @@ RULES = [
     Rule("recurrence", RecurrenceTrigger, recurrence, LEARN + "reference-yaml-schedule#recurrence-trigger"),
     Rule("time_zone", (CronTrigger, RecurrenceTrigger), time_zone,
          LEARN + "reference-yaml-schedule#timezone (the values of the SDK's TimeZone)"),
+    Rule("registry_name", Registry, registry_name,
+         LEARN + "how-to-manage-registries#choose-a-name (2-32 characters: letters, digits, '_', '-', starting "
+         f"with a letter or digit); {ARM_NAMES}: registries ^[a-zA-Z0-9][a-zA-Z0-9\\-_]{{2,32}}$"),
+    Rule("registry_regions", Registry, registry_regions,
+         LEARN + "reference-yaml-registry (replication_locations: the list must include the primary location); "
+         "facts/regions.yml"),
+    Rule("monitor_compute", MonitorSchedule, monitor_compute,
+         LEARN + "reference-yaml-monitor#monitor-definition (compute.instance_type: standard_e4s_v3 ... "
+         "standard_e64s_v3); how-to-monitor-model-performance#configure-a-serverless-spark-compute-pool"),
+    Rule("feature_attribution_reference", MonitorSchedule, feature_attribution_reference,
+         LEARN + "reference-yaml-monitor#feature-attribution-drift-preview (reference_data.data_context: only "
+         "training; reference_data.data_column_names.target_column: Required)"),
+    Rule("materialization_compute", FeatureSet, materialization_compute,
+         LEARN + "reference-yaml-feature-set (materialization_settings.resource.instance_type: Standard_E4s_v3, "
+         "Standard_E8s_v3, Standard_E16s_v3, Standard_E32s_v3, Standard_E64s_v3)"),
 ]

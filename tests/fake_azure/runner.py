@@ -9,14 +9,14 @@ workspace tracks to the tests' MLflow server, ``mlflow_server.py``; the script's
 to it are the job's). Afterwards the outputs, the run's artifacts and the log are written
 back to storage, and the job is ``Completed`` or ``Failed`` with the script's own error.
 The command runs with the job's environment's Python first on PATH (``job_envs.py``: a
-venv built from the environment's packages), not the site's.
+venv built from the environment's packages), not the site's; a PyTorch-distributed job's command
+runs once per process, with the variables Azure sets for its rank (``distribution.py``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory, mkdtemp
@@ -26,7 +26,7 @@ from unittest import mock
 import mlflow.artifacts
 from mlflow.entities import RunStatus
 
-from tests.fake_azure import job_envs
+from tests.fake_azure import distribution, job_envs
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
 from tests.fake_azure.mlflow_server import store_at, tracking_server
@@ -80,9 +80,10 @@ def _run_command(job: dict, workspace_path: str, store: ResourceStore, blobs: Bl
         # The script's requests to the tracking server are the job's.
         with tracking_server().speaking_for(tracking["MLFLOW_TRACKING_URI"],
                                             f"job {job['name']} (command: {properties['command'].strip()})"):
-            done = subprocess.run(["bash", "-c", command], cwd=code, env=env, capture_output=True, text=True,
-                                  timeout=TIMEOUT, check=False)
+            done = distribution.run(["bash", "-c", command], properties, cwd=code, env=env, timeout=TIMEOUT)
         log = done.stdout + done.stderr
+        for name, text in getattr(done, "logs", {}).items():  # a distributed job's: one per process
+            blobs.blobs[f"{ARTIFACTS.format(job=job['name'])}/user_logs/{name}"] = text.encode()
         _finish_mlflow_run(job, tracking, done.returncode == 0, blobs)
         if done.returncode != 0:
             raise JobFailed(log or f"the command exited with {done.returncode}")

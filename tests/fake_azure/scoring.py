@@ -31,7 +31,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fake_azure import job_envs
+from tests.fake_azure import data_collection, job_envs
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
 from tests.fake_azure.locations import blob_key
@@ -83,6 +83,7 @@ class Server:
 @dataclass
 class Servers:
     running: dict[str, Server] = field(default_factory=dict)  # by deployment id
+    registries: dict[str, ResourceStore] = field(default_factory=dict)  # where a registry model's version is
 
     def started(self, deployment: dict, store: ResourceStore, blobs: BlobStore) -> Server:
         """The deployment's server, started now if it is new or the deployment changed since."""
@@ -90,7 +91,7 @@ class Servers:
         if server is None or server.stamp != deployment["systemData"]["lastModifiedAt"]:
             if server is not None and server.process is not None:
                 _stop(server.process)
-            server = _start(deployment, store, blobs)
+            server = _start(deployment, store, blobs, self.registries)
             self.running[deployment["id"].lower()] = server
         return server
 
@@ -115,18 +116,20 @@ class Servers:
         return "\n".join(lines[-tail:] if tail else lines)
 
 
-def _start(deployment: dict, store: ResourceStore, blobs: BlobStore) -> Server:
+def _start(deployment: dict, store: ResourceStore, blobs: BlobStore, registries: dict[str, ResourceStore]) -> Server:
     """Download the deployment's model and code, then start its server in its environment; a server
     that failed to start keeps why, as its logs do."""
     folder = Path(tempfile.mkdtemp(prefix=f"fake-azure-{deployment['name']}-"))
     server = Server(stamp=deployment["systemData"]["lastModifiedAt"], folder=folder)
     weakref.finalize(server, shutil.rmtree, folder, True)
     try:
-        model = _downloaded(server, deployment, store, blobs)
+        model = _downloaded(server, deployment, store, blobs, registries)
         command, requirements = _served(server, deployment, model, store, blobs)
         python = job_envs.python_for(requirements)
         variables = deployment["properties"].get("environmentVariables") or {}
-        env = job_envs.first_on_path(python, {**os.environ, **variables, "AZUREML_MODEL_DIR": str(server.model_dir)})
+        collector = data_collection.start(server, deployment, store, blobs)  # its data collector, if it has one
+        env = job_envs.first_on_path(python, {**os.environ, **variables, **collector,
+                                              "AZUREML_MODEL_DIR": str(server.model_dir)})
         # -P: the host's own folder (tests/fake_azure, whose http.py would shadow the standard library's)
         # is not on sys.path
         server_command = job_envs.measured(python, ["-P", str(HOST), *command], env)
@@ -155,12 +158,16 @@ def _stop(process: subprocess.Popen) -> None:
     process.stdout.close()
 
 
-def _downloaded(server: Server, deployment: dict, store: ResourceStore, blobs: BlobStore) -> dict:
-    """The storage initializer's work: the model's files and the code, in the server's folder; the model."""
+def _downloaded(server: Server, deployment: dict, store: ResourceStore, blobs: BlobStore,
+                registries: dict[str, ResourceStore]) -> dict:
+    """The storage initializer's work: the model's files and the code, in the server's folder; the model
+    (a version the workspace holds, or a registry's, named by its ``azureml://registries/...`` id)."""
     properties = deployment["properties"]
-    model = store.get(properties["model"])
+    model = store.get(properties["model"]) or next(
+        (doc for registry in registries.values() for doc in registry.resources.values()
+         if doc["id"] == properties["model"]), None)
     if model is None:
-        raise ModelError(f"the fake serves models of the workspace only, not {properties['model']}")
+        raise ModelError(f"the fake serves models of the workspace or a registry only, not {properties['model']}")
     name, version = model["id"].split("/")[-3], model["name"]
     server.model_dir = server.folder / "azureml-models" / name / version
     server.log("StorageInitializer", [f"Downloading model azureml:{name}:{version} to {server.model_dir}"])

@@ -31,6 +31,7 @@ LOADERS = {
     "model": aml.load_model,
     "online-deployment": aml.load_online_deployment,
     "online-endpoint": aml.load_online_endpoint,
+    "registry": aml.load_registry,
     "schedule": load_schedule,
     "workspace": aml.load_workspace,
 }

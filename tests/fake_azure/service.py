@@ -10,12 +10,16 @@ from urllib.parse import unquote
 from tests.fake_azure import (
     assets,
     catalog,
+    data_collection,
     datastores,
     deployments,
     endpoints,
     enforce,
+    feature_stores,
     http,
+    identities,
     jobs,
+    managed_network,
     models,
     origin,
     outputs,
@@ -51,6 +55,7 @@ class FakeAzure:
     servers: scoring.Servers = field(default_factory=scoring.Servers)  # online deployments' inference servers
 
     def __post_init__(self):
+        self.servers.registries = self.registries  # a deployment may serve a registry's model
         self.add_registry("azureml", registries.azureml_assets())
         self.add_registry("azureml-meta", registries.catalog_models("azureml-meta"))
 
@@ -97,7 +102,7 @@ class FakeAzure:
         path = self.workspace_path(group, name)
         storage = f"/subscriptions/*/resourceGroups/{group}/providers/Microsoft.Storage/storageAccounts/{ACCOUNT}"
         workspace = self.arm.put(path, {"location": location, "kind": "Default", "tags": tags or {}, "properties": {
-            "friendlyName": name, "storageAccount": storage, **properties,
+            "friendlyName": name, "storageAccount": storage, "workspaceId": registries.workspace_id(path), **properties,
             "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
             "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{path}",
         }})
@@ -120,6 +125,15 @@ class FakeAzure:
         last = path.rstrip("/").rsplit("/", 1)[-1].lower()
         if request.method == "POST" and last in ACTIONS:
             return self.action(prepared, request, path.rstrip("/").rsplit("/", 1)[0], last)
+        if managed_network.is_outbound_rule(path):
+            return managed_network.outbound_rule(prepared, request, self.arm, self.refused)
+        if request.method == "GET" and managed_network.is_provision_result(path):
+            return managed_network.provision_result(prepared, self.arm, path)
+        if request.method == "PATCH" and kind_of(key_of(path)) == "workspaces":
+            workspace, problems = managed_network.patched(self.arm, path, request.json())
+            if problems:
+                return self.refused(prepared, 400, "BadRequest", problems)
+            return http.response(prepared, 200, workspace)
         if "/operationresults/" in path.lower():  # every operation the fake starts has finished
             return http.response(prepared, 200, {"status": "Succeeded"})
         if request.method == "PUT":
@@ -142,23 +156,36 @@ class FakeAzure:
         return http.error(prepared, 405, "MethodNotAllowed", f"{request.method} {path}")
 
     def put(self, prepared, path: str, body: dict):
+        if registries.is_registry(path):
+            return self.create_registry(prepared, path, body)
         kind = kind_of(key_of(path))
         if kind == "deployments":
             return self.deploy(prepared, path, body)
         problems = self.missing_parent(path) + references.missing(body, self.arm, self.registries)
+        problems += feature_stores.missing_entities(path, body, self.arm)
+        problems += identities.missing(body, self.arm)
         if problems:
             return self.refused(prepared, 404, "ResourceNotFound", problems)
+        if far := registries.out_of_region(path, body, self.arm):
+            return self.refused(prepared, 400, "UserError", far)
+        cluster = (body.get("properties") or {}).get("computeType") == "AmlCompute"
+        if broken := identities.broken(body, is_cluster=cluster):
+            return self.refused(prepared, 400, "BadRequest", broken)
+        if kind == "computes" and body.get("identity"):
+            body = {**body, "identity": identities.resolved(body["identity"], self.arm)}
         if conflict := assets.refused_change(self.arm, path, body):
             return self.refused(prepared, 409, "UserError", [conflict])
         # what Azure adds, before the rules read the resource back as the SDK would
         if kind == "models/versions":
             models.registered(body, path.rsplit("/models/", 1)[0], self.arm, self.blobs)
         endpoints.accepted(path, body, REGION)
+        data_collection.accepted(body)
         schedules.accepted(path, body)
         document, broken = enforce.checked_put(self.arm, path, body)
         if broken:
             return self.refused(prepared, 400, "UserError", broken)
         assets.versioned(self.arm, path)
+        feature_stores.keep_features(path, document, self.arm)
         if kind == "jobs":
             jobs.accepted(document, path.rsplit("/jobs/", 1)[0])
             if error := runner.run(document, path.rsplit("/jobs/", 1)[0], self.arm, self.blobs):
@@ -166,6 +193,13 @@ class FakeAzure:
             outputs.register_named(document, self.arm, path.rsplit("/jobs/", 1)[0])
             return http.response(prepared, 201, jobs.as_just_submitted(document))
         return http.response(prepared, 200, datastores.as_read(document))
+
+    def create_registry(self, prepared, path: str, body: dict):
+        """A registry of the reader's own (``registries.py``): a store of its own, found by discovery."""
+        document, problems = registries.created(self.arm, self.registries, path, body)
+        if problems:
+            return self.refused(prepared, 400, "UserError", problems)
+        return http.response(prepared, 200, document)
 
     def missing_parent(self, path: str) -> list[str]:
         """A workspace's child resource (an endpoint's deployment, a workspace's compute) is created
@@ -219,6 +253,8 @@ class FakeAzure:
             return self.compute_power(prepared, resource_path, action)
         if action in ("listkeys", "token", "getlogs"):
             return self.endpoint_action(prepared, request, resource_path, action)
+        if action == "provisionmanagednetwork":
+            return managed_network.provision(prepared, request, self.arm, resource_path, self.refused, REGION)
         return http.error(prepared, 400, "UnsupportedAction", f"the fake does not answer '{action}' yet")
 
     def list_secrets(self, prepared, path: str):
@@ -293,9 +329,16 @@ class FakeAzure:
         store = self.registries.get(registries.registry_named_in(path))
         if store is None:
             return self.refused(prepared, 404, "ResourceNotFound", [f"registry of {path} not found"])
-        if request.method != "GET":
-            return http.error(prepared, 403, "AuthorizationFailed", f"the fake's registries are read-only: "
+        if request.method != "GET" and registries.registry_named_in(path) in registries.MICROSOFT:
+            return http.error(prepared, 403, "AuthorizationFailed", f"Microsoft's registries are read-only: "
                               f"{request.method} {path}")
+        if request.method != "GET":
+            try:
+                answer = registries.written(request.method, path, request.json(), self.registries, self.arm,
+                                            self.blobs)
+            except registries.Refused as refusal:
+                return self.refused(prepared, refusal.status, refusal.code, [refusal.message])
+            return http.response(prepared, 200, answer)
         found = store.get(path)
         if found is not None:
             return http.response(prepared, 200, found)
@@ -309,6 +352,8 @@ class FakeAzure:
             name = request.path.split("/")[4]
             if name not in self.registries:
                 return self.refused(prepared, 404, "ResourceNotFound", [f"registry '{name}' not found"])
+            if own := registries.document(self.arm, name):
+                return http.response(prepared, 200, registries.discovery_of(own))
             return http.response(prepared, 200, registries.discovery(name, REGION))
         if request.path.endswith("/discovery"):
             base = f"https://{REGION}.api.azureml.ms"

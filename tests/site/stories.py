@@ -65,6 +65,8 @@ LOCAL_STEPS = {
     "ch11_mlflow_notebooks/custom_logging_xgboost.py": "a notebook cell: logs its run to the workspace",
     "ch16_register_mlflow_model/log_model_with_signature.py": "logs the run whose model the chapter registers",
     "ch16_register_mlflow_model/custom_pyfunc_model.py": "logs a custom MLflow model to the workspace",
+    "ch28_feature_retrieval/point_in_time_join.py": "writes the training data the chapter's train.py reads",
+    "ch28_feature_retrieval/train.py": "writes the model folder the chapter's register_model.py registers",
 }
 # Steps that read the trials Azure's AutoML and sweep services run: the fake runs command jobs, not
 # trials, so these are tested in their chapter's tests against trial runs those tests log themselves.
@@ -89,6 +91,13 @@ BUILDS_ON = {
     18: (BuildsOn(16, ("ch16_register_mlflow_model/register_from_job.py",),
                   "A model registered with the type `mlflow_model` (chapter 16)"),),
     19: (BuildsOn(8, ("ch08_compute_targets/compute_cluster.py",), "The cluster from chapter 8 is a good fit"),),
+    26: (BuildsOn(9, ("ch09_environments/environment_from_conda.py",),
+                  "it shares the environment `sklearn-mlflow` from chapter 9"),
+         BuildsOn(16, ("ch16_register_mlflow_model/register_from_job.py",),
+                  "the MLflow model `diabetes-classifier` that chapter 16 registers")),
+    29: (BuildsOn(18, ("ch18_online_endpoint/register_custom_model.py", "ch18_online_endpoint/create_endpoint.py"),
+                  "the endpoint `diabetes-endpoint` and the custom model `diabetes-custom` of chapter 18"),
+         BuildsOn(15, ("ch15_pipelines/register_components.py",), "the components chapter 15 registered")),
 }
 ARGUMENTS = {
     "ch13_mlflow_in_jobs/read_runs.py": Argument("ch13_mlflow_in_jobs/submit_job.py", "returned_job.name",
@@ -143,8 +152,18 @@ UPLOADS = {
         "`workspaceblobstore`, browse it, and upload your `diabetes.csv` (one row per patient, with the label "
         "column `Diabetic`) into a folder named `diabetes`"),),
 }
+def drift_report_json(folder: Path) -> str:
+    """What chapter 29's drift_report.py wrote for the reader: a feature over its threshold."""
+    crossed = {"normalized_wasserstein_distance": {"value": 1.02, "threshold": 0.1, "crossed": True}}
+    (folder / "drift_report.json").write_text(json.dumps({"features": {"PlasmaGlucose": crossed},
+                                                          "drifted": ["PlasmaGlucose"]}))
+    return str(folder / "drift_report.json")
+
+
 # Files of the reader's own that a script takes on the command line.
 READER_FILES = {
+    "ch29_monitor_models/register_reference_data.py": patients_csv,  # what chapter 18's model trained on
+    "ch29_monitor_models/retrain_on_drift.py": drift_report_json,
     "ch18_online_endpoint/register_custom_model.py": patients_csv,
     "ch19_batch_endpoint/register_model.py": batch_patients_csv,
     "ch19_batch_endpoint/register_batch_data.py": patients_to_score,
@@ -159,6 +178,21 @@ READER_ENVIRONMENT = {
     "ADLS_CLIENT_SECRET": "secret-of-the-reader", "AZURE_OPENAI_API_KEY": "key-of-the-reader",
     "AZURE_OPENAI_ENDPOINT": "https://aoai-of-the-reader.openai.azure.com/",
 }
+# A workspace's dependencies that a Bicep deployment the page shows made (chapter 24's
+# modules/dependencies.bicep, whose outputs the reader sets as these variables), made in the fake first.
+DEPENDENCY_IDS = {
+    variable: f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/{resource}"
+    for variable, resource in [("STORAGE_ACCOUNT_ID", "Microsoft.Storage/storageAccounts/stdiabetestest"),
+                               ("KEY_VAULT_ID", "Microsoft.KeyVault/vaults/kv-diabetes-test"),
+                               ("CONTAINER_REGISTRY_ID", "Microsoft.ContainerRegistry/registries/crdiabetestest"),
+                               ("APPLICATION_INSIGHTS_ID", "Microsoft.Insights/components/appi-diabetes-test")]
+}
+READER_ENVIRONMENT.update(DEPENDENCY_IDS)
+DEPLOYED_FIRST = {"ch24_infrastructure_as_code/create_workspace.py": tuple(DEPENDENCY_IDS.values())}
+# The user-assigned identity that chapter 25's assign_roles.sh creates (`az identity create`) before its scripts.
+DEPLOYED_FIRST["ch25_identity_and_network_isolation/secure_workspace.py"] = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{GROUP}/providers/Microsoft.ManagedIdentity"
+    "/userAssignedIdentities/id-dp100-training",)
 
 
 def chapter_pages() -> dict[int, Path]:
@@ -243,6 +277,8 @@ class Reader:
     def run(self, snippet: str) -> dict:
         for upload in UPLOADS.get(snippet, ()):
             self.workspace.upload(upload.datastore, upload.path, upload.content())
+        for resource in DEPLOYED_FIRST.get(snippet, ()):
+            self.workspace.azure.arm.put(resource, {"location": "eastus"})
         self.results[snippet] = self.run_snippet(snippet, *self.arguments(snippet))
         return self.results[snippet]
 

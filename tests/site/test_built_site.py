@@ -5,7 +5,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-from tests.site.pages import ROOT
+from tests.site.pages import CHAPTERS, ROOT, SECTIONS
 
 # Wrong names and facts from the raw notes; none may reach a reader.
 KNOWN_ERRORS = [
@@ -34,7 +34,7 @@ def test_every_section_and_chapter_is_built(built_site):
     built = {p.parent.relative_to(built_site).as_posix() for p in html_pages(built_site)}
     sources = [p.relative_to(ROOT / "docs").with_suffix("") for p in (ROOT / "docs").glob("0*/*.md")]
     expected = {(s.parent if s.name == "index" else s).as_posix() for s in sources}
-    assert len(expected) == 30 and expected <= built
+    assert len(expected) == SECTIONS + CHAPTERS and expected <= built
 
 
 def test_no_known_error_from_the_raw_notes_reaches_the_site(built_site):
@@ -61,7 +61,7 @@ def test_pages_with_snippets_name_the_versions_they_were_tested_with(built_site)
     expected = f"azure-ai-ml {version('azure-ai-ml')}</code>, <code>mlflow {version('mlflow')}"
     chapter = re.compile(r"/\d\d-[\w-]+/\d\d-[\w-]+/index\.html$")
     chapter_pages = [p for p in html_pages(built_site) if chapter.search(p.as_posix())]
-    assert len(chapter_pages) == 23
+    assert len(chapter_pages) == CHAPTERS
     for page in chapter_pages:
         assert expected in page.read_text(encoding="utf-8"), page.relative_to(built_site)
     assert (built_site / "verified" / "index.html").is_file()
@@ -70,7 +70,7 @@ def test_pages_with_snippets_name_the_versions_they_were_tested_with(built_site)
 def test_search_previews_start_with_the_chapters_own_text(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     chapters = [doc for doc in index["docs"] if re.fullmatch(r"0\d-[\w-]+/\d\d-[\w-]+/", doc["location"])]
-    assert len(chapters) == 23
+    assert len(chapters) == CHAPTERS
     for doc in chapters:
         assert not doc["text"].startswith(("Verified with", "Exam skills", "<p>Verified")), doc["location"]
         assert doc["text"].startswith("<p>"), doc["location"]

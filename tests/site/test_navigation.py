@@ -9,7 +9,7 @@ from mkdocs.config import load_config
 
 from hooks.exam_skills import skills_by_page
 from hooks.glossary import TERM, term_anchor
-from tests.site.pages import DOCS, ROOT
+from tests.site.pages import CHAPTERS, DOCS, ROOT
 
 CHAPTER = re.compile(r"^0\d-[\w-]+/\d\d-[\w-]+\.md$")
 
@@ -36,7 +36,7 @@ def html(site, src: str) -> BeautifulSoup:
 
 def test_each_chapter_has_one_name_in_nav_title_and_home_table(built_site):
     chapters = nav_chapters()
-    assert len(chapters) == 23
+    assert len(chapters) == CHAPTERS
     home = html(built_site, "index.md")
     home_names = {a["href"].strip("/").split("/")[-1]: a.get_text() for a in home.select("table a")}
     for src, name in chapters.items():

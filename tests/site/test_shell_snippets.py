@@ -43,6 +43,7 @@ MADE_FIRST = {
     "ch10_automl/submit_automl_job.sh": [CLUSTER, ("ch10_automl/register_training_data.py",)],
     "ch12_command_job/submit_job.sh": [*DATA, CLUSTER],  # diabetes-data "registered in chapter 7", cpu-cluster 8
     "ch14_hyperparameter_tuning/submit_sweep.sh": [CLUSTER],  # cpu-cluster (chapter 8)
+    "ch27_distributed_training/submit_distributed.sh": [("ch27_distributed_training/gpu_cluster.py",)],  # gpu-cluster
     "ch15_pipelines/submit_pipeline.sh": [*DATA, CLUSTER],  # diabetes-data:1 and cpu-cluster, as in chapter 12
     # chapter 12's training job, which needs the data and the cluster
     "ch16_register_mlflow_model/register_model.sh": [*DATA, CLUSTER, ("ch12_command_job/submit_job.py",)],
@@ -50,6 +51,11 @@ MADE_FIRST = {
     "ch19_batch_endpoint/deploy_with_cli.sh": [  # "the cluster from chapter 8"; the model and the data: chapter 19
         CLUSTER, ("ch19_batch_endpoint/register_model.py", "patients"),
         ("ch19_batch_endpoint/register_batch_data.py", "to_score")],
+    # chapter 18's model and endpoint, the blue deployment that collects its data and the reference data: chapter 29
+    "ch29_monitor_models/create_monitor.sh": [
+        ("ch18_online_endpoint/register_custom_model.py", "patients"), ("ch18_online_endpoint/create_endpoint.py",),
+        ("ch29_monitor_models/deploy_with_collector.py",),
+        ("ch29_monitor_models/register_reference_data.py", "patients")],
 }
 # What a page tells the reader to put in a file ("put your own job's name here"): file, the example
 # value, and where the reader finds theirs once MADE_FIRST ran.

@@ -1,0 +1,6 @@
+// The test environment's values for main.bicep.
+using './main.bicep'
+
+param environmentName = 'test'
+param projectName = 'diabetes'
+param location = 'eastus'
