@@ -33,7 +33,7 @@ from tests.fake_azure import score_host
 from tests.fake_azure.az_scripts import az_calls
 from tests.fake_azure.catalog import facts
 from tests.fake_azure.job_envs import from_conda, run_script
-from tests.fake_azure.rules import MONITOR_SPARK_SIZES
+from tests.fake_azure.rules import SERVERLESS_SPARK_SIZES
 from tests.site.stories import patients_csv
 
 FOLDER = SNIPPETS / "ch29_monitor_models"
@@ -269,7 +269,7 @@ def test_monitor_reads_back_with_its_signals_on_the_collected_data(reference, wo
     definition = monitor.create_monitor
     assert definition.monitoring_target.endpoint_deployment_id.endswith(
         f"/onlineEndpoints/{ENDPOINT}/deployments/{DEPLOYMENT}")  # resolved to the deployment's ARM id
-    assert definition.compute.instance_type in MONITOR_SPARK_SIZES
+    assert definition.compute.instance_type in SERVERLESS_SPARK_SIZES
     assert definition.alert_notification.emails == ["ml-team@contoso.com"]
     signals = definition.monitoring_signals
     kinds = {name: type(signal) for name, signal in signals.items()}

@@ -331,16 +331,16 @@ def time_zone(trigger: CronTrigger | RecurrenceTrigger) -> list[str]:
 
 # --- model monitoring ---------------------------------------------------------------------------
 
-MONITOR_SPARK_SIZES = ("standard_e4s_v3", "standard_e8s_v3", "standard_e16s_v3", "standard_e32s_v3", "standard_e64s_v3")
+SERVERLESS_SPARK_SIZES = tuple(f"standard_e{cores}s_v3" for cores in (4, 8, 16, 32, 64))  # monitors and materialization
 
 
 def monitor_compute(schedule: MonitorSchedule) -> list[str]:
     """A monitor's jobs run on serverless Spark, in one of the E-series sizes it supports."""
     size = schedule.create_monitor.compute.instance_type
-    if str(size).lower() in MONITOR_SPARK_SIZES:
+    if str(size).lower() in SERVERLESS_SPARK_SIZES:
         return []
     return [f"Monitor compute instance type '{size}' isn't one model monitoring's serverless Spark supports "
-            f"({', '.join(MONITOR_SPARK_SIZES)})."]
+            f"({', '.join(SERVERLESS_SPARK_SIZES)})."]
 
 
 def feature_attribution_reference(schedule: MonitorSchedule) -> list[str]:
@@ -366,10 +366,10 @@ def materialization_compute(feature_set: FeatureSet) -> list[str]:
     """A feature set materializes on serverless Spark, in one of the E-series sizes it supports."""
     settings = feature_set.materialization_settings
     size = settings.resource.instance_type if settings and settings.resource else None
-    if size is None or str(size).lower() in MONITOR_SPARK_SIZES:  # the same serverless Spark sizes
+    if size is None or str(size).lower() in SERVERLESS_SPARK_SIZES:
         return []
     return [f"Materialization instance type '{size}' isn't one serverless Spark supports "
-            f"({', '.join(MONITOR_SPARK_SIZES)})."]
+            f"({', '.join(SERVERLESS_SPARK_SIZES)})."]
 
 
 # --- the table ----------------------------------------------------------------------------------
