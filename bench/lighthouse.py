@@ -84,5 +84,5 @@ def scores(site: Path, pages: dict[str, str], chromium: str, runs: int = 3) -> d
 
 def heaviest_chapter(site: Path) -> str:
     """The chapter page with the most HTML (the most content and code)."""
-    chapters = sorted(site.glob("0*/[0-9][0-9]-*/index.html"), key=lambda page: page.stat().st_size)
+    chapters = sorted(site.glob("[0-9][0-9]-*/[0-9][0-9]-*/index.html"), key=lambda page: page.stat().st_size)
     return chapters[-1].parent.relative_to(site).as_posix() + "/"

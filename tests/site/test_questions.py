@@ -8,10 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks.questions import QuestionError, load, outline_domains
-from tests.site.pages import DOCS
+from tests.site.pages import CHAPTER_PAGES, DOCS
 
 DOMAINS = outline_domains(DOCS / "exam-map.md")
-CHAPTER_PAGES = sorted(p for p in DOCS.glob("0*/[0-9][0-9]-*.md"))
 GOOD = """questions:
   - id: first
     kind: single
