@@ -173,6 +173,8 @@ class Evaluation:
             return inner.lower() if call[1] == "toLower" else inner[: int(call[3])]
         if expression in self.values:
             return self.values[expression]
+        if expression in self.template.parameters and self.template.parameters[expression].default:
+            return self(self.template.parameters[expression].default)  # ARM takes the default of one not given
         if expression in self.template.variables:
             return self(self.template.variables[expression])
         symbol, _, member = expression.partition(".")

@@ -35,6 +35,7 @@ TENANT = "11111111-1111-1111-1111-111111111111"
 BUILT_IN_ROLES = {"Owner", "Contributor", "Reader", "User Access Administrator", "AzureML Data Scientist",
                   "AzureML Compute Operator", "Azure AI Developer", "Storage Blob Data Contributor",
                   "Storage Blob Data Reader", "Key Vault Secrets User", "AcrPull", "AcrPush"}
+READER = "reader@contoso.com"  # who the fake `az login` signed in (the fake ARM's createdBy says the same)
 AUDIENCE_LIMIT = 600  # characters of the issuer, the subject and the audience
 NAME_LIMIT = 120
 
@@ -138,6 +139,11 @@ def _app(state, app_id: str) -> dict:
                   "present.", 3)
 
 
+def _signed_in_user(call: Call, state) -> dict:
+    """The user `az login` signed in: the reader (Microsoft Graph's user resource, a few of its properties)."""
+    return {"id": _id("user", READER), "userPrincipalName": READER, "displayName": "Reader"}
+
+
 def _sp_create(call: Call, state) -> dict:
     app = _app(state, call.value("--id"))
     return state.add("sp", app["appId"], {"id": _id("sp", app["appId"]), "appId": app["appId"],
@@ -216,6 +222,7 @@ ANSWERS = {
     ("az deployment group", "what-if"): _what_if,
     ("az deployment group", "show"): _deployment_show,
     ("az ad app", "create"): _app_create,
+    ("az ad signed-in-user", "show"): _signed_in_user,
     ("az ad sp", "create"): _sp_create,
     ("az ad app federated-credential", "create"): _federated_credential,
     ("az role assignment", "create"): _role_assignment,

@@ -12,7 +12,8 @@ The fake evaluates no template expression. It knows the workspace template by th
 resource in it, and creates what that template deploys from the parameters: the storage account,
 key vault, Log Analytics workspace and Application Insights whose option is ``new``, then the
 workspace; for a workspace of kind ``featurestore``, also what ``feature_stores.py`` says the template
-adds. A resource group that does not exist fails the deployment as in ARM. The workspace's managed
+adds; a hub or a project (kinds ``hub``, ``project``) as ``hubs.py`` says. A resource group that does
+not exist fails the deployment as in ARM. The workspace's managed
 network, identities and public network access are checked, and kept as Azure keeps them, by
 ``managed_network.py`` (identities: ``identities.py``).
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.fake_azure import feature_stores, managed_network
+from tests.fake_azure import feature_stores, hubs, managed_network
 from tests.fake_azure.arm import ResourceStore
 
 # ARM lists a deployment's operations at ``/resourcegroups/{rg}/deployments/{name}/operations``, without
@@ -80,10 +81,14 @@ def deploy(store: ResourceStore, path: str, body: dict, add_workspace) -> dict:
     values = parameter_values(template, request.get("parameters") or {})
     if missing := _missing_existing(store, group, values):
         raise Refused(404, "ResourceNotFound", missing)
-    dependencies = _dependent_resources(store, group, values)
+    # a project's template deploys the project alone: it uses its hub's resources (hubs.py)
+    dependencies = [] if hubs.is_project(values) else _dependent_resources(store, group, values)
     if problems := managed_network.refused_at_creation(store, values):
         raise Refused(400, "BadRequest", "; ".join(problems))
-    created = [*dependencies, _workspace(add_workspace, group, values)]
+    try:
+        created = [*dependencies, _workspace(store, add_workspace, group, values)]
+    except hubs.Refusal as refusal:
+        raise Refused(400, "BadRequest", str(refusal)) from refusal
     if problems := managed_network.created_with(store, created[-1], values):
         store.delete(created[-1]["id"])
         raise Refused(400, "BadRequest", "; ".join(problems))
@@ -129,8 +134,9 @@ def _missing_existing(store: ResourceStore, group: str, values: dict) -> str | N
     return None
 
 
-def _workspace(add_workspace, group: str, values: dict) -> dict:
-    if str(values.get("kind", "default")).lower() != "default" and not feature_stores.is_feature_store(values):
+def _workspace(store: ResourceStore, add_workspace, group: str, values: dict) -> dict:
+    if (str(values.get("kind", "default")).lower() != "default" and not feature_stores.is_feature_store(values)
+            and not hubs.kind_of(values)):
         raise Refused(400, "InvalidTemplate", f"the fake does not create '{values['kind']}' workspaces yet: "
                       "only kind 'default' (tests/fake_azure/deployments.py)")
     linked = {
@@ -138,6 +144,8 @@ def _workspace(add_workspace, group: str, values: dict) -> dict:
         for prop, option, name, group_parameter, kind in LINKED_RESOURCES
         if values.get(option, "none") != "none"
     }
+    if hubs.kind_of(values):
+        return hubs.create(store, add_workspace, group, values, linked)
     return add_workspace(group, values["workspaceName"], values["location"], values.get("tagValues") or {},
                          friendlyName=values["friendlyName"], description=values["description"], **linked)
 

@@ -16,6 +16,7 @@ from tests.fake_azure import (
     endpoints,
     enforce,
     feature_stores,
+    foundry_projects,
     http,
     identities,
     jobs,
@@ -30,6 +31,7 @@ from tests.fake_azure import (
     schedules,
     schemas,
     scoring,
+    serverless,
     sweeps,
 )
 from tests.fake_azure.arm import WORKSPACE_PART, ResourceStore, key_of, kind_of
@@ -83,6 +85,8 @@ class FakeAzure:
             return self.registry_request(prepared, request)
         if request.host.endswith(f".{endpoints.INFERENCE_DOMAIN}"):
             return self.scoring_request(prepared, request)
+        if request.host.endswith(foundry_projects.HOST_SUFFIX):
+            return foundry_projects.handle(prepared, request, self.arm)
         return http.error(prepared, 404, "HostNotFound", f"the fake Azure has no service at {request.host}")
 
     # --- what exists before any snippet runs ---------------------------------------------------
@@ -175,6 +179,10 @@ class FakeAzure:
             body = {**body, "identity": identities.resolved(body["identity"], self.arm)}
         if conflict := assets.refused_change(self.arm, path, body):
             return self.refused(prepared, 409, "UserError", [conflict])
+        if serverless.is_serverless(path):  # a serverless API deployment of a catalog model (serverless.py)
+            if refusal := serverless.refused(path, body, self.arm, body.get("location") or REGION):
+                return self.refused(prepared, 400, "UserError", refusal)
+            serverless.accepted(path, body, REGION)
         # what Azure adds, before the rules read the resource back as the SDK would
         if kind == "models/versions":
             models.registered(body, path.rsplit("/models/", 1)[0], self.arm, self.blobs)
