@@ -7,7 +7,6 @@ answers: the rules each name their source in those modules.
 """
 
 import json
-import subprocess
 
 import pytest
 from azure.ai.ml.constants import ManagedServiceIdentityType
@@ -24,11 +23,12 @@ from azure.ai.ml.entities import (
 )
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-from tests.conftest import ROOT, SNIPPETS
+from tests.conftest import SNIPPETS
 from tests.fake_azure import identities
 from tests.fake_azure.cli_arm import SUBSCRIPTION
 from tests.fake_azure.managed_network import network_problems
 from tests.fake_azure.workspace import GROUP
+from tests.site.test_bicep import as_checkov_parses
 from tests.site.test_shell_snippets import run_script
 
 CHAPTER = "ch25_identity_and_network_isolation"
@@ -324,13 +324,7 @@ def test_clients_reach_the_workspace_through_its_private_endpoint_and_zones(tmp_
 
 def bicep_workspace() -> dict:
     """The workspace resource of secure_workspace.bicep, as checkov's Bicep parser reads it."""
-    read = ("import json, sys; from pathlib import Path; from checkov.bicep.parser import Parser; "
-            "template, _ = Parser().parse(Path(sys.argv[1])); "
-            "print(json.dumps(template['resources']['workspace']['config'], default=str))")
-    python = ROOT / ".venv-checkov" / "bin" / "python"
-    done = subprocess.run([str(python), "-c", read, str(FOLDER / "secure_workspace.bicep")],  # noqa: S603
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    return as_checkov_parses(FOLDER / "secure_workspace.bicep")["resources"]["workspace"]
 
 
 def test_bicep_workspace_is_the_python_one_and_passes_the_same_rules(secure_workspace):

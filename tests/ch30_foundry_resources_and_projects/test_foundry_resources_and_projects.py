@@ -6,10 +6,8 @@ rules for them); checkov checks the Bicep file's policies (tests/site/test_bicep
 reads the resources here, so the assertions below are about what Azure needs of them.
 """
 
-import functools
 import json
 import os
-import subprocess
 
 import pytest
 import requests
@@ -17,9 +15,10 @@ from azure.ai.ml.entities import Project
 from azure.ai.ml.exceptions import ValidationException
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
-from tests.conftest import ROOT, SNIPPETS
+from tests.conftest import SNIPPETS
 from tests.fake_azure import bicep
 from tests.fake_azure.workspace import GROUP
+from tests.site.test_bicep import as_checkov_parses
 from tests.site.test_shell_snippets import run_script
 
 CHAPTER = "ch30_foundry_resources_and_projects"
@@ -123,17 +122,8 @@ def test_the_connection_uses_entra_id_and_keeps_no_key(hub_and_project, run_snip
     assert capsys.readouterr().out.strip().endswith("auth aad")
 
 
-@functools.cache
 def parsed_bicep() -> dict:
-    """foundry.bicep as checkov's Bicep parser reads it: ``resources`` (by symbolic name) and ``variables``."""
-    read = ("import json, sys; from pathlib import Path; from checkov.bicep.parser import Parser; "
-            "template, _ = Parser().parse(Path(sys.argv[1])); "
-            "print(json.dumps({'resources': {k: v['config'] for k, v in template['resources'].items()}, "
-            "'variables': {k: v['value'] for k, v in template['variables'].items()}}, default=str))")
-    python = ROOT / ".venv-checkov" / "bin" / "python"
-    done = subprocess.run([str(python), "-c", read, str(FOLDER / "foundry.bicep")],  # noqa: S603
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    return as_checkov_parses(FOLDER / "foundry.bicep")
 
 
 def bicep_resources() -> dict:
