@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest_socket import SocketConnectBlockedError
 
 from tests.site.pages import ROOT, SNIPPETS
@@ -45,6 +46,31 @@ def test_github_folder_has_no_medium_or_high_zizmor_finding():
     """Workflows and the Dependabot configuration alike."""
     result = run(str(BIN / "zizmor"), "--offline", "--min-severity", "medium", "--format", "json", ".github")
     assert json.loads(result.stdout) == [], result.stdout
+
+
+# Every GitHub Actions workflow the project runs or the site offers (a pipeline job's YAML has
+# `jobs:` too, but no `on:` trigger).
+ALL_WORKFLOWS = [*WORKFLOWS, *(path for path in SNIPPETS.rglob("*.yml") if "\non:" in path.read_text())]
+
+
+def oidc_jobs_without_id_token(workflow: dict) -> list[str]:
+    """azure/login signs in through OIDC only with `id-token: write`; a job's own `permissions`
+    replace the workflow's (https://github.com/Azure/login#login-with-openid-connect-oidc-recommended,
+    https://docs.github.com/actions/using-jobs/assigning-permissions-to-jobs)."""
+    return [name for name, job in workflow["jobs"].items()
+            if any(str(step.get("uses", "")).startswith("azure/login@") for step in job.get("steps", []))
+            and job.get("permissions", workflow.get("permissions", {})).get("id-token") != "write"]
+
+
+@pytest.mark.parametrize("path", ALL_WORKFLOWS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_job_that_signs_in_to_azure_may_ask_for_an_oidc_token(path):
+    assert oidc_jobs_without_id_token(yaml.safe_load(path.read_text())) == []
+
+
+def test_a_job_without_id_token_write_is_found():
+    job = {"steps": [{"uses": "azure/login@532459ea530d8321f2fb9bb10d1e0bcf23869a43"}]}
+    assert oidc_jobs_without_id_token({"permissions": {"id-token": "write"}, "jobs": {
+        "own": {**job, "permissions": {"contents": "read"}}, "inherits": job}}) == ["own"]
 
 
 def test_the_network_is_off_in_tests():
