@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 from azure.ai.ml import MLClient
 from azure.ai.ml.constants._endpoint import EndpointInvokeFields
+from azure.identity import DefaultAzureCredential
 
-from tests.fake_azure.install import installed
+from tests.fake_azure.chat_model import ChatModel
+from tests.fake_azure.install import installed, token_for
 from tests.fake_azure.mlflow_server import refusals as mlflow_refusals
 from tests.fake_azure.mlflow_server import report as mlflow_report
 from tests.fake_azure.mlflow_server import tracking_server
@@ -179,6 +181,19 @@ def quick_experimental_check():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("azure.ai.ml._utils._experimental._should_skip_warning", _should_skip_warning)
         yield
+
+
+@pytest.fixture
+def chat_model(monkeypatch):
+    """A model deployment on 127.0.0.1 (``tests/fake_azure/chat_model.py``), named to the snippets by
+    ``AZURE_OPENAI_ENDPOINT`` as a reader's resource would be; ``DefaultAzureCredential`` gets its
+    tokens offline in this process, and from the server's managed-identity endpoint in the processes
+    a test starts with ``chat_model.identity_env()``."""
+    model = ChatModel()
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", model.endpoint)
+    monkeypatch.setattr(DefaultAzureCredential, "get_token", lambda self, *scopes, **k: token_for(scopes))
+    yield model
+    model.close()
 
 
 @pytest.fixture

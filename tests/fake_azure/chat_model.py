@@ -1,0 +1,257 @@
+"""A model deployment on 127.0.0.1 that speaks the Azure OpenAI data plane, deterministically.
+
+The ``openai`` client (and what builds on it: ``azure-ai-evaluation``, Agent Framework, prompty)
+talks ``httpx``, not ``requests``, so this fake is a real HTTP server the tests start, not a
+handler behind the adapter. Routes, as a Foundry resource's ``https://<name>.openai.azure.com``
+or ``https://<name>.services.ai.azure.com`` answers them:
+- ``POST /openai/deployments/<deployment>/chat/completions?api-version=<date>``, as ``AzureOpenAI``
+  calls it, and ``POST /openai/v1/chat/completions`` (the v1 API: the deployment is the body's
+  ``model``, no ``api-version``), with ``stream`` (server-sent events) and ``max_tokens``;
+- the same two shapes for ``/embeddings`` (``dimensions`` honoured, vectors of length 1, as floats or
+  as ``encoding_format: base64``, little-endian float32, which the ``openai`` client asks for);
+- ``GET /msi/token?resource=...`` with the ``X-IDENTITY-HEADER`` header: a managed identity's token
+  endpoint, so that ``DefaultAzureCredential`` in a process of its own (an evaluation's venv) gets a
+  token without leaving the machine (``IDENTITY_ENDPOINT``/``IDENTITY_HEADER``, see ``identity_env``).
+
+Azure's rules kept: Microsoft Entra ID only (the resource has local authentication disabled, as
+chapter 30's Bicep sets it: an ``api-key`` header is refused with 401) and the token's audience must
+be ``https://cognitiveservices.azure.com`` or ``https://ai.azure.com``; an unknown deployment is
+404 ``DeploymentNotFound``; a chat request to an embedding deployment and the reverse are 400
+``OperationNotSupported``; the date-based routes need ``api-version`` (404 otherwise).
+
+What the model says is a pure function of the messages (``chat_answers.answer``), and usage is
+counted with this fake's own tokenizer (``count_tokens``: words and punctuation marks, plus the
+chat format's few tokens per message), not ``o200k_base``: the numbers are close to, not equal
+to, Azure's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+
+from tests.fake_azure import chat_answers
+from tests.fake_azure.install import token_for
+
+AUDIENCES = {"https://cognitiveservices.azure.com", "https://ai.azure.com"}
+IDENTITY_HEADER = "loopback-identity"  # what IDENTITY_HEADER holds for the processes the tests start
+DATED_ROUTE = re.compile(r"^/openai/deployments/(?P<deployment>[^/]+)/(?P<operation>chat/completions|embeddings)$")
+V1_ROUTE = re.compile(r"^/openai/v1/(?P<operation>chat/completions|embeddings)$")
+API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
+TOKEN = re.compile(r"\w+|[^\w\s]")
+TOKENS_PER_MESSAGE, TOKENS_PRIMING_REPLY = 3, 3  # OpenAI's published overhead of the chat format
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A model deployment of the resource: its model, and whether it chats or embeds."""
+
+    model: str
+    version: str
+    embeds: bool = False
+    dimensions: int = 0  # an embedding model's native vector length
+
+
+DEPLOYMENTS = {
+    "gpt-4o-mini": Deployment("gpt-4o-mini", "2024-07-18"),
+    "gpt-4.1": Deployment("gpt-4.1", "2025-04-14"),
+    "text-embedding-3-small": Deployment("text-embedding-3-small", "1", embeds=True, dimensions=1536),
+}
+
+
+def count_tokens(text: str) -> int:
+    return len(TOKEN.findall(text))
+
+
+def prompt_tokens(messages: list[dict]) -> int:
+    return TOKENS_PRIMING_REPLY + sum(TOKENS_PER_MESSAGE + count_tokens(chat_answers.text_of(m)) for m in messages)
+
+
+def embed(text: str, dimensions: int) -> list[float]:
+    """A deterministic embedding: words and character trigrams hashed into ``dimensions`` buckets,
+    normalised. Texts that share words point the same way; it knows no synonyms."""
+    vector = [0.0] * dimensions
+    words = re.findall(r"\w+", text.lower())
+    grams = [word[i:i + 3] for word in words for i in range(max(1, len(word) - 2))]
+    for feature, weight in [*((w, 1.0) for w in words), *((g, 0.5) for g in grams)]:
+        digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+        vector[int.from_bytes(digest[:4], "little") % dimensions] += weight if digest[4] % 2 else -weight
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
+
+
+@dataclass
+class ChatModel:
+    """The running server: ``endpoint`` is what a reader's ``AZURE_OPENAI_ENDPOINT`` would hold;
+    ``requests`` keeps every request body answered, in order (what a test inspects)."""
+
+    deployments: dict[str, Deployment] = field(default_factory=lambda: dict(DEPLOYMENTS))
+    requests: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        model = self
+
+        class Handler(_Handler):
+            owner = model
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def identity_env(self) -> dict[str, str]:
+        """The environment variables of a managed identity whose token endpoint is this server."""
+        return {"IDENTITY_ENDPOINT": f"{self.endpoint}/msi/token", "IDENTITY_HEADER": IDENTITY_HEADER}
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: ChatModel
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # quiet: the tests read ``requests``, not a log
+        pass
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        if parts.path != "/msi/token" or self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
+            return self._error(404, "NotFound", f"no GET route {parts.path}")
+        resource = parse_qs(parts.query).get("resource", [""])[0]
+        token = token_for([resource])
+        self._json(200, {"access_token": token.token, "expires_on": str(token.expires_on), "resource": resource,
+                         "token_type": "Bearer"})
+
+    def do_POST(self):
+        parts = urlsplit(self.path)
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+        refusal = self._refusal(parts, body)
+        if refusal:
+            return self._error(*refusal)
+        dated = DATED_ROUTE.match(parts.path)
+        name = dated["deployment"] if dated else body.get("model", "")
+        operation = (dated or V1_ROUTE.match(parts.path))["operation"]
+        deployment = self.owner.deployments[name]
+        self.owner.requests.append({"deployment": name, "operation": operation, **body})
+        if operation == "embeddings":
+            return self._json(200, _embeddings(deployment, body))
+        completion = _completion(deployment, body)
+        if body.get("stream"):
+            return self._stream(completion, body)
+        return self._json(200, completion)
+
+    def _refusal(self, parts, body) -> tuple[int, str, str] | None:
+        if self.headers.get("api-key"):
+            return 401, "AuthenticationTypeDisabled", "Key based authentication is disabled for this resource."
+        audience = _audience(self.headers.get("Authorization", ""))
+        if audience not in AUDIENCES:
+            return 401, "PermissionDenied", f"a Microsoft Entra ID token for one of {sorted(AUDIENCES)} is required"
+        dated, v1 = DATED_ROUTE.match(parts.path), V1_ROUTE.match(parts.path)
+        if not (dated or v1):
+            return 404, "NotFound", f"Resource not found: {parts.path}"
+        version = parse_qs(parts.query).get("api-version", [""])[0]
+        if dated and not API_VERSION.match(version):
+            return 404, "NotFound", "Resource not found: the dated routes need api-version=YYYY-MM-DD[-preview]"
+        name = dated["deployment"] if dated else body.get("model", "")
+        deployment = self.owner.deployments.get(name)
+        if deployment is None:
+            return 404, "DeploymentNotFound", (f"The API deployment for this resource does not exist: '{name}'. "
+                                               "Deployments are created on the Foundry resource (chapter 31).")
+        operation = (dated or v1)["operation"]
+        if deployment.embeds != (operation == "embeddings"):
+            return 400, "OperationNotSupported", f"The {operation} operation does not work with '{name}'."
+        return None
+
+    def _json(self, status: int, document: dict) -> None:
+        content = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(content)))
+        self.send_header("apim-request-id", str(uuid.uuid4()))
+        self.end_headers()
+        self.wfile.write(content)
+
+    def _error(self, status: int, code: str, message: str) -> None:
+        self._json(status, {"error": {"code": code, "message": message}})
+
+    def _stream(self, completion: dict, body: dict) -> None:
+        """Server-sent events: one chunk per word of the answer, then ``[DONE]``."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        content = completion["choices"][0]["message"]["content"]
+        pieces = re.findall(r"\S+\s*", content) or [""]
+        base = {key: completion[key] for key in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+        for index, piece in enumerate(pieces):
+            delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
+            finish = completion["choices"][0]["finish_reason"] if index == len(pieces) - 1 else None
+            choice = {"index": 0, "delta": delta, "finish_reason": finish}
+            self._event({**base, "choices": [choice]})
+        if (body.get("stream_options") or {}).get("include_usage"):
+            self._event({**base, "choices": [], "usage": completion["usage"]})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.close_connection = True
+
+    def _event(self, document: dict) -> None:
+        self.wfile.write(f"data: {json.dumps(document)}\n\n".encode())
+        self.wfile.flush()
+
+
+def _audience(authorization: str) -> str:
+    if not authorization.startswith("Bearer "):
+        return ""
+    try:
+        claims = jwt.decode(authorization.removeprefix("Bearer "), options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return ""
+    return str(claims.get("aud", "")).rstrip("/")
+
+
+def _completion(deployment: Deployment, body: dict) -> dict:
+    messages = body.get("messages") or []
+    content = chat_answers.answer(messages, body)
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    finish = "stop"
+    if limit and count_tokens(content) > limit:
+        content, finish = content[:list(TOKEN.finditer(content))[limit - 1].end()], "length"
+    used = prompt_tokens(messages)
+    produced = count_tokens(content)
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
+        "model": f"{deployment.model}-{deployment.version}",
+        "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": used, "completion_tokens": produced, "total_tokens": used + produced},
+    }
+
+
+def _embeddings(deployment: Deployment, body: dict) -> dict:
+    inputs = body.get("input")
+    texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
+    dimensions = body.get("dimensions") or deployment.dimensions
+    vectors = [embed(text, dimensions) for text in texts]
+    if body.get("encoding_format") == "base64":
+        vectors = [base64.b64encode(struct.pack(f"<{len(v)}f", *v)).decode() for v in vectors]
+    data = [{"object": "embedding", "index": i, "embedding": vector} for i, vector in enumerate(vectors)]
+    used = sum(count_tokens(text) for text in texts)
+    return {"object": "list", "model": deployment.model, "data": data,
+            "usage": {"prompt_tokens": used, "total_tokens": used}}
+
