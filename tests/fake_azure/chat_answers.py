@@ -1,8 +1,7 @@
-"""What the fake model deployment (``chat_model.py``) answers: a pure function of the messages.
+"""What the fake model deployment (``chat_model.py``) answers a prompt no special responder knows.
 
-``RESPONDERS`` are tried in order and the first that recognises the prompt answers (a judge's prompt,
-a simulator's, a tool call); the last, ``assistant``, answers any other prompt. Its rules are few
-and written down, so that a page can say why one prompt variant beats another:
+``assistant`` is a pure function of the messages. Its rules are few and written down, so that a
+page can say why one prompt variant beats another:
 - it knows only what the prompt gives it under a ``Context:``, ``Sources:`` or ``Documents:`` line
   (in any message): it answers the last user message's question with the sentence of that context
   that shares the most content words with it, and says ``The sources do not say.`` when none does;
@@ -15,7 +14,6 @@ and written down, so that a page can say why one prompt variant beats another:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 CONTEXT_HEADING = re.compile(r"^\s*(context|sources|documents)\s*:\s*", re.IGNORECASE | re.MULTILINE)
 BREVITY = re.compile(r"\b(concise|brief|short|one sentence)\b", re.IGNORECASE)
@@ -63,13 +61,3 @@ def _question(user_text: str) -> str:
     asking = [line.strip() for line in user_text.splitlines() if line.strip().endswith("?")]
     return asking[-1] if asking else user_text.strip()
 
-
-RESPONDERS: list[Callable[[list[dict], dict], str | None]] = []
-
-
-def answer(messages: list[dict], body: dict) -> str:
-    for responder in RESPONDERS:
-        said = responder(messages, body)
-        if said is not None:
-            return said
-    return assistant(messages, body)

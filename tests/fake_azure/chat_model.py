@@ -19,7 +19,9 @@ be ``https://cognitiveservices.azure.com`` or ``https://ai.azure.com``; an unkno
 404 ``DeploymentNotFound``; a chat request to an embedding deployment and the reverse are 400
 ``OperationNotSupported``; the date-based routes need ``api-version`` (404 otherwise).
 
-What the model says is a pure function of the messages (``chat_answers.answer``), and usage is
+What the model says is a pure function of the request: the first of ``RESPONDERS`` that recognises
+the prompt answers it (an evaluator's judging prompt, a simulator's, a request that offers tools),
+and ``chat_answers.assistant`` answers any other. Usage is
 counted with this fake's own tokenizer (``count_tokens``: words and punctuation marks, plus the
 chat format's few tokens per message), not ``o200k_base``: the numbers are close to, not equal
 to, Azure's.
@@ -36,6 +38,7 @@ import struct
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -52,6 +55,8 @@ V1_ROUTE = re.compile(r"^/openai/v1/(?P<operation>chat/completions|embeddings)$"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
 TOKEN = re.compile(r"\w+|[^\w\s]")
 TOKENS_PER_MESSAGE, TOKENS_PRIMING_REPLY = 3, 3  # OpenAI's published overhead of the chat format
+# Each takes (messages, request body) and returns the answer's text, or None when the prompt is not its kind.
+RESPONDERS: list[Callable[[list[dict], dict], str | None]] = []
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,8 @@ def _audience(authorization: str) -> str:
 
 def _completion(deployment: Deployment, body: dict) -> dict:
     messages = body.get("messages") or []
-    content = chat_answers.answer(messages, body)
+    said = (responder(messages, body) for responder in RESPONDERS)
+    content = next((text for text in said if text is not None), None) or chat_answers.assistant(messages, body)
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
     finish = "stop"
     if limit and count_tokens(content) > limit:
