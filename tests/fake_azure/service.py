@@ -165,30 +165,9 @@ class FakeAzure:
         kind = kind_of(key_of(path))
         if kind == "deployments":
             return self.deploy(prepared, path, body)
-        problems = self.missing_parent(path) + references.missing(body, self.arm, self.registries)
-        problems += feature_stores.missing_entities(path, body, self.arm)
-        problems += identities.missing(body, self.arm)
-        if problems:
-            return self.refused(prepared, 404, "ResourceNotFound", problems)
-        if far := registries.out_of_region(path, body, self.arm):
-            return self.refused(prepared, 400, "UserError", far)
-        cluster = (body.get("properties") or {}).get("computeType") == "AmlCompute"
-        if broken := identities.broken(body, is_cluster=cluster):
-            return self.refused(prepared, 400, "BadRequest", broken)
-        if kind == "computes" and body.get("identity"):
-            body = {**body, "identity": identities.resolved(body["identity"], self.arm)}
-        if conflict := assets.refused_change(self.arm, path, body):
-            return self.refused(prepared, 409, "UserError", [conflict])
-        if serverless.is_serverless(path):  # a serverless API deployment of a catalog model (serverless.py)
-            if refusal := serverless.refused(path, body, self.arm, body.get("location") or REGION):
-                return self.refused(prepared, 400, "UserError", refusal)
-            serverless.accepted(path, body, REGION)
-        # what Azure adds, before the rules read the resource back as the SDK would
-        if kind == "models/versions":
-            models.registered(body, path.rsplit("/models/", 1)[0], self.arm, self.blobs)
-        endpoints.accepted(path, body, REGION)
-        data_collection.accepted(body)
-        schedules.accepted(path, body)
+        if refusal := self.refusal(path, body):
+            return self.refused(prepared, *refusal)
+        body = self.completed(path, body)
         document, broken = enforce.checked_put(self.arm, path, body)
         if broken:
             return self.refused(prepared, 400, "UserError", broken)
@@ -201,6 +180,36 @@ class FakeAzure:
             outputs.register_named(document, self.arm, path.rsplit("/jobs/", 1)[0])
             return http.response(prepared, 201, jobs.as_just_submitted(document))
         return http.response(prepared, 200, datastores.as_read(document))
+
+    def refusal(self, path: str, body: dict) -> tuple[int, str, list[str]] | None:
+        """The first rule a PUT body breaks, in the order Azure checks them: what it names must exist,
+        then where and how it may be used, then whether an existing version may change. The rules about
+        the resource's own fields are in ``rules.py``, checked once the resource is complete."""
+        is_cluster = (body.get("properties") or {}).get("computeType") == "AmlCompute"
+        changed = assets.refused_change(self.arm, path, body)
+        checks = [
+            (404, "ResourceNotFound", lambda: self.missing_parent(path)
+             + references.missing(body, self.arm, self.registries)
+             + feature_stores.missing_entities(path, body, self.arm) + identities.missing(body, self.arm)),
+            (400, "UserError", lambda: registries.out_of_region(path, body, self.arm)),
+            (400, "BadRequest", lambda: identities.broken(body, is_cluster=is_cluster)),
+            (409, "UserError", lambda: [changed] if changed else []),
+            (400, "UserError", lambda: serverless.refused(path, body, self.arm, body.get("location") or REGION)),
+        ]
+        return next(((status, code, problems) for status, code, check in checks if (problems := check())), None)
+
+    def completed(self, path: str, body: dict) -> dict:
+        """The body with what Azure adds to a resource it accepts, before the rules read it back."""
+        if kind_of(key_of(path)) == "computes" and body.get("identity"):
+            body = {**body, "identity": identities.resolved(body["identity"], self.arm)}
+        if serverless.is_serverless(path):
+            serverless.accepted(path, body, REGION)
+        if kind_of(key_of(path)) == "models/versions":
+            models.registered(body, path.rsplit("/models/", 1)[0], self.arm, self.blobs)
+        endpoints.accepted(path, body, REGION)
+        data_collection.accepted(body)
+        schedules.accepted(path, body)
+        return body
 
     def create_registry(self, prepared, path: str, body: dict):
         """A registry of the reader's own (``registries.py``): a store of its own, found by discovery."""
