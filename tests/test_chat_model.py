@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import jwt
 import openai
 import pytest
@@ -101,3 +103,32 @@ def test_the_managed_identity_endpoint_issues_tokens_for_the_resource_asked(chat
     assert answer.status_code == 200 and claims["aud"] == asked["resource"]
     assert requests.get(environment["IDENTITY_ENDPOINT"], params=asked, timeout=10).status_code == 404
     assert chat_model.requests == []  # token requests are not model requests
+
+
+def test_a_request_that_offers_tools_gets_a_call_then_an_answer_from_its_result(chat_model):
+    """The Chat Completions tool-calling round trip (``chat_tools.py``): the best-matching function is
+    called with arguments from its schema, and the answer comes from what the caller sends back."""
+    chat = client(chat_model.endpoint)
+    tools = [{"type": "function", "function": {"name": name, "description": description, "parameters": {
+        "type": "object", "properties": {"text": {"type": "string"}, "nodes": {"type": "integer"},
+                                         "tier": {"type": "string", "enum": ["low", "dedicated"]}},
+        "required": ["text", "nodes", "tier"]}}}
+        for name, description in [("get_weather", "The weather in a city."),
+                                  ("price_cluster", "The hourly price of a compute cluster.")]]
+    messages = [{"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "What does a dedicated compute cluster of 4 nodes cost?"}]
+    first = chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
+    (call,) = first.choices[0].message.tool_calls
+    assert first.choices[0].finish_reason == "tool_calls" and first.choices[0].message.content is None
+    assert call.function.name == "price_cluster"
+    assert json.loads(call.function.arguments) == {"text": messages[1]["content"], "nodes": 4, "tier": "dedicated"}
+    streamed = list(chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools, stream=True))
+    assert streamed[0].choices[0].delta.tool_calls[0].id == call.id  # the same conversation, the same call
+    result = "A dedicated cluster of 4 nodes costs 12 dollars an hour."
+    messages += [first.choices[0].message.model_dump(exclude_none=True),
+                 {"role": "tool", "tool_call_id": call.id, "content": result}]
+    second = chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
+    assert second.choices[0].message.content == result and second.choices[0].finish_reason == "stop"
+    unrelated = chat.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}],
+                                             tools=tools)
+    assert unrelated.choices[0].message.tool_calls is None  # no function shares a word with it: no call

@@ -103,6 +103,30 @@ def attribution_against(context: str, target: str | None):
     return schedule
 
 
+
+def generation_monitor(columns=("prompt_column", "completion_column", "context_column"), sampling_rate=0.1,
+                       **thresholds):
+    """A monitor (chapter 34's kind) judging answers for ``thresholds`` over records with ``columns``."""
+    from azure.ai.ml import Input
+    from azure.ai.ml.entities import (
+        GenerationSafetyQualityMonitoringMetricThreshold,
+        GenerationSafetyQualitySignal,
+        GenerationTokenStatisticsSignal,
+        LlmData,
+    )
+
+    records = LlmData(input_data=Input(type="uri_folder", path="azureml:study-helper-requests:1"),
+                      data_column_names={column: column.removesuffix("_column") for column in columns})
+    quality = GenerationSafetyQualitySignal(
+        connection_id="/subscriptions/sub/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces"
+                      "/mlw/connections/aoai-judge", production_data=[records], sampling_rate=sampling_rate,
+        metric_thresholds=GenerationSafetyQualityMonitoringMetricThreshold(**thresholds),
+        properties={"aoai_deployment_name": "gpt-4.1"})
+    schedule = monitored_on("standard_e4s_v3")
+    schedule.create_monitor.monitoring_signals = {
+        "quality": quality, "tokens": GenerationTokenStatisticsSignal(production_data=records)}
+    return schedule
+
 CASES = {
     "endpoint_name": (lambda: BatchEndpoint(name="diabetes-batch"), lambda: ManagedOnlineEndpoint(name="ab")),
     "deployment_name": (lambda: online("green-2"),
@@ -156,6 +180,20 @@ CASES = {
     "monitor_compute": (lambda: monitored_on("Standard_E16s_v3"), lambda: monitored_on("standard_ds3_v2")),
     "feature_attribution_reference": (lambda: attribution_against("training", "Diabetic"),
                                       lambda: attribution_against("validation", None)),
+    "generation_quality_inputs": (
+        lambda: generation_monitor(("prompt_column", "completion_column"),
+                                   fluency={"aggregated_fluency_pass_rate": 0.8}),
+        lambda: generation_monitor(("prompt_column", "completion_column"),
+                                   groundedness={"aggregated_groundedness_pass_rate": 0.8}),
+    ),
+    "generation_quality_thresholds": (
+        lambda: generation_monitor(relevance={"aggregated_relevance_pass_rate": 0.99}),
+        lambda: generation_monitor(relevance={"aggregated_relevance_pass_rate": 0.7,
+                                              "acceptable_relevance_score_per_instance": 4}),
+    ),
+    "generation_sampling_rate": (lambda: generation_monitor(sampling_rate=1.0, coherence={
+        "aggregated_coherence_pass_rate": 0.5}), lambda: generation_monitor(sampling_rate=0.0, coherence={
+        "aggregated_coherence_pass_rate": 0.5})),
 }
 
 

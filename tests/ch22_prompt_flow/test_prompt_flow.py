@@ -19,6 +19,8 @@ EXPECTED_FILES = {
     "faq_flow/format_answer.py", "eval_flow", "eval_flow/flow.dag.yaml", "eval_flow/grade.py",
     "eval_flow/calculate_accuracy.py", "chat_flow", "chat_flow/flow.dag.yaml", "chat_flow/chat.jinja2",
     "test_lines.jsonl", "run_flow.sh", "run_flow_locally.py", "create_connection.py",
+    "agent", "agent/requirements.txt", "agent/faq.py", "agent/faq_agent.py", "agent/faq_workflow.py",
+    "agent/evaluate_variants.py",
 }  # fmt: skip
 
 

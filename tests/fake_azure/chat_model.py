@@ -45,7 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
-from tests.fake_azure import chat_answers
+from tests.fake_azure import chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools
 from tests.fake_azure.install import token_for
 
 AUDIENCES = {"https://cognitiveservices.azure.com", "https://ai.azure.com"}
@@ -55,8 +55,10 @@ V1_ROUTE = re.compile(r"^/openai/v1/(?P<operation>chat/completions|embeddings)$"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-preview)?$")
 TOKEN = re.compile(r"\w+|[^\w\s]")
 TOKENS_PER_MESSAGE, TOKENS_PRIMING_REPLY = 3, 3  # OpenAI's published overhead of the chat format
-# Each takes (messages, request body) and returns the answer's text, or None when the prompt is not its kind.
-RESPONDERS: list[Callable[[list[dict], dict], str | None]] = []
+# Each takes (messages, request body) and returns the answer's text, or None when the prompt is not its kind;
+# a responder may also return a whole assistant message (a dict), such as one with ``tool_calls``.
+RESPONDERS: list[Callable[[list[dict], dict], str | dict | None]] = [
+    chat_tools.respond, chat_simulator.respond, chat_judges.judge]
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class ChatModel:
 
     deployments: dict[str, Deployment] = field(default_factory=lambda: dict(DEPLOYMENTS))
     requests: list[dict] = field(default_factory=list)
+    tuning: chat_fine_tuning.Service = field(default_factory=chat_fine_tuning.Service)  # files, fine-tuning jobs
 
     def __post_init__(self):
         model = self
@@ -138,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = urlsplit(self.path)
+        if tuning := chat_fine_tuning.ROUTE.match(parts.path):
+            return chat_fine_tuning.serve(self, tuning, _audience(self.headers.get("Authorization", "")) in AUDIENCES)
         if parts.path != "/msi/token" or self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
             return self._error(404, "NotFound", f"no GET route {parts.path}")
         resource = parse_qs(parts.query).get("resource", [""])[0]
@@ -147,6 +152,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         parts = urlsplit(self.path)
+        if tuning := chat_fine_tuning.ROUTE.match(parts.path):
+            return chat_fine_tuning.serve(self, tuning, _audience(self.headers.get("Authorization", "")) in AUDIENCES)
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         refusal = self._refusal(parts, body)
         if refusal:
@@ -204,8 +211,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Connection", "close")
         self.end_headers()
         content = completion["choices"][0]["message"]["content"]
-        pieces = re.findall(r"\S+\s*", content) or [""]
+        calls = completion["choices"][0]["message"].get("tool_calls")
+        pieces = [] if calls else re.findall(r"\S+\s*", content) or [""]
         base = {key: completion[key] for key in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+        if calls:  # one chunk with every call whole (a call's first delta carries its id and name)
+            delta = {"role": "assistant", "tool_calls": [{"index": i, **call} for i, call in enumerate(calls)]}
+            self._event({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": "tool_calls"}]})
         for index, piece in enumerate(pieces):
             delta = {"role": "assistant", "content": piece} if index == 0 else {"content": piece}
             finish = completion["choices"][0]["finish_reason"] if index == len(pieces) - 1 else None
@@ -234,17 +245,21 @@ def _audience(authorization: str) -> str:
 def _completion(deployment: Deployment, body: dict) -> dict:
     messages = body.get("messages") or []
     said = (responder(messages, body) for responder in RESPONDERS)
-    content = next((text for text in said if text is not None), None) or chat_answers.assistant(messages, body)
+    answer = next((reply for reply in said if reply is not None), None) or chat_answers.assistant(messages, body)
+    calls = answer.get("tool_calls") if isinstance(answer, dict) else None
+    content = answer if isinstance(answer, str) else answer.get("content") or ""
     limit = body.get("max_completion_tokens") or body.get("max_tokens")
-    finish = "stop"
+    finish = "tool_calls" if calls else "stop"
     if limit and count_tokens(content) > limit:
         content, finish = content[:list(TOKEN.finditer(content))[limit - 1].end()], "length"
     used = prompt_tokens(messages)
-    produced = count_tokens(content)
+    produced = count_tokens(content) + sum(count_tokens(json.dumps(call["function"])) for call in calls or [])
+    message = {"role": "assistant", "content": None, "tool_calls": calls} if calls else {
+        "role": "assistant", "content": content}
     return {
         "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
         "model": f"{deployment.model}-{deployment.version}",
-        "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}],
+        "choices": [{"index": 0, "finish_reason": finish, "message": message}],
         "usage": {"prompt_tokens": used, "completion_tokens": produced, "total_tokens": used + produced},
     }
 

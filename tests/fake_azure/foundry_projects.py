@@ -14,6 +14,10 @@ The answers are built from what Azure Resource Manager holds (the fake's store):
   ``ModelDeployment`` (``modelName``, ``modelVersion``, ``modelPublisher``, ``sku``).
 Refusals: a request without a bearer token (401: a Foundry project takes Entra ID only), a resource or
 project that does not exist (404). Wording: the fake's own.
+Connections are listed by type with ``connectionType`` (the ARM ``category``, e.g. ``AppInsights``), and
+``POST .../connections/<name>/getConnectionWithCredentials`` adds the stored key of an ``ApiKey``
+connection (what ``project.telemetry.get_application_insights_connection_string()`` reads: the connected
+Application Insights resource's connection string, ``operations/_patch_telemetry.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ def handle(prepared, request: http.Request, store: ResourceStore):
     if project is None:
         return http.error(prepared, 404, "NotFound", f"project '{parts[2]}' not found on {request.host}")
     if parts[3] == "connections":
-        found = [_connection(doc) for doc in store.children(f"{project['id']}/connections")]
+        found = [_connection(doc) for doc in store.children(f"{project['id']}/connections")
+                 if request.query.get("connectiontype") in (None, doc["properties"]["category"])]
     else:
         found = [_deployment(doc) for doc in store.children(f"{account['id']}/deployments")]
     if len(parts) == 4:
@@ -45,6 +50,10 @@ def handle(prepared, request: http.Request, store: ResourceStore):
     named = [item for item in found if item["name"] == parts[4]]
     if not named:
         return http.error(prepared, 404, "NotFound", f"{parts[3][:-1]} '{parts[4]}' not found")
+    if parts[5:] == ["getConnectionWithCredentials"] and request.method == "POST":
+        stored = store.get(f"{project['id']}/connections/{parts[4]}")["properties"]
+        secret = {"key": stored["credentials"]["key"]} if stored["authType"] == "ApiKey" else {}
+        return http.response(prepared, 200, named[0] | {"credentials": named[0]["credentials"] | secret})
     return http.response(prepared, 200, named[0])
 
 

@@ -31,6 +31,8 @@ from azure.ai.ml.entities import (
     Environment,
     FeatureAttributionDriftSignal,
     FeatureSet,
+    GenerationSafetyQualitySignal,
+    GenerationTokenStatisticsSignal,
     KubernetesOnlineDeployment,
     KubernetesOnlineEndpoint,
     ManagedOnlineDeployment,
@@ -360,6 +362,63 @@ def feature_attribution_reference(schedule: MonitorSchedule) -> list[str]:
     return errors
 
 
+# Generation safety and quality: which columns of the production data each metric reads (Learn's
+# "Metric configuration requirements"), the judge it needs, and the thresholds it lets you set.
+GENERATION_METRIC_COLUMNS = {
+    "coherence": ("prompt_column", "completion_column"),
+    "fluency": ("prompt_column", "completion_column"),
+    "groundedness": ("prompt_column", "completion_column", "context_column"),
+    "relevance": ("prompt_column", "completion_column", "context_column"),
+    "similarity": ("prompt_column", "completion_column", "ground_truth_column"),
+}
+ACCEPTABLE_SCORE_PER_INSTANCE = 3  # "fixed at 3/5"
+
+
+def _generation_signals(schedule: MonitorSchedule, kinds: type | tuple[type, ...]) -> list[tuple[str, object]]:
+    signals = schedule.create_monitor.monitoring_signals or {}
+    return [(name, signal) for name, signal in signals.items() if isinstance(signal, kinds)]
+
+
+def generation_quality_inputs(schedule: MonitorSchedule) -> list[str]:
+    """Each metric asked for has its columns mapped; the signal names its judge (connection and deployment)."""
+    errors = []
+    for name, signal in _generation_signals(schedule, GenerationSafetyQualitySignal):
+        if not signal.connection_id or not (signal.properties or {}).get("aoai_deployment_name"):
+            errors.append(f"Signal '{name}': generation safety and quality needs the workspace connection of an "
+                          "Azure OpenAI resource (connection_id) and its deployment (aoai_deployment_name).")
+        for data in signal.production_data or []:
+            columns = data.data_column_names or {}
+            for metric, needed in GENERATION_METRIC_COLUMNS.items():
+                missing = [column for column in needed if not columns.get(column)]
+                if getattr(signal.metric_thresholds, metric) and missing:
+                    errors.append(f"Signal '{name}': {metric} reads {', '.join(needed)}; data_column_names "
+                                  f"lacks {', '.join(missing)}.")
+    return errors
+
+
+def generation_quality_thresholds(schedule: MonitorSchedule) -> list[str]:
+    """The acceptable score per answer is fixed at 3 of 5; only the pass rate, 1-99 %, is yours to set."""
+    errors = []
+    for name, signal in _generation_signals(schedule, GenerationSafetyQualitySignal):
+        for metric in GENERATION_METRIC_COLUMNS:
+            threshold = getattr(signal.metric_thresholds, metric) or {}
+            score = threshold.get(f"acceptable_{metric}_score_per_instance", ACCEPTABLE_SCORE_PER_INSTANCE)
+            rate = threshold.get(f"aggregated_{metric}_pass_rate")
+            if score != ACCEPTABLE_SCORE_PER_INSTANCE:
+                errors.append(f"Signal '{name}': the acceptable {metric} score per instance is fixed at "
+                              f"{ACCEPTABLE_SCORE_PER_INSTANCE}, got {score}.")
+            if rate is not None and not 0.01 <= rate <= 0.99:
+                errors.append(f"Signal '{name}': the {metric} pass rate must be between 0.01 and 0.99 (1-99 %), "
+                              f"got {rate}.")
+    return errors
+
+
+def generation_sampling_rate(schedule: MonitorSchedule) -> list[str]:
+    kinds = (GenerationSafetyQualitySignal, GenerationTokenStatisticsSignal)
+    return [f"Signal '{name}': sampling_rate must be greater than 0 and at most 1, got {signal.sampling_rate}."
+            for name, signal in _generation_signals(schedule, kinds)
+            if signal.sampling_rate is not None and not 0 < signal.sampling_rate <= 1]
+
 # --- feature stores -----------------------------------------------------------------------------
 
 def materialization_compute(feature_set: FeatureSet) -> list[str]:
@@ -446,6 +505,15 @@ RULES = [
     Rule("feature_attribution_reference", MonitorSchedule, feature_attribution_reference,
          LEARN + "reference-yaml-monitor#feature-attribution-drift-preview (reference_data.data_context: only "
          "training; reference_data.data_column_names.target_column: Required)"),
+    Rule("generation_quality_inputs", MonitorSchedule, generation_quality_inputs,
+         LEARN + "prompt-flow/how-to-monitor-generative-ai-applications#metric-configuration-requirements (the "
+         "columns each metric reads; prerequisites: the Azure OpenAI connection and evaluator deployment)"),
+    Rule("generation_quality_thresholds", MonitorSchedule, generation_quality_thresholds,
+         LEARN + "prompt-flow/how-to-monitor-generative-ai-applications#resolve-alerts (the acceptable score is "
+         "fixed at 3/5; the overall passing rate is adjustable within [1,99] %)"),
+    Rule("generation_sampling_rate", MonitorSchedule, generation_sampling_rate,
+         "azure-ai-ml 1.35.2 GenerationSafetyQualitySignal and GenerationTokenStatisticsSignal docstrings "
+         "(sampling_rate: greater than 0 and at most 1)"),
     Rule("materialization_compute", FeatureSet, materialization_compute,
          LEARN + "reference-yaml-feature-set (materialization_settings.resource.instance_type: Standard_E4s_v3, "
          "Standard_E8s_v3, Standard_E16s_v3, Standard_E32s_v3, Standard_E64s_v3)"),

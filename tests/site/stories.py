@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tests.conftest import diabetes_csv
+from tests.fake_azure import chat_simulator
 from tests.fake_azure.workspace import GROUP, NAME, SUBSCRIPTION, FakeWorkspace
 from tests.site import pages
 
@@ -160,8 +161,21 @@ def drift_report_json(folder: Path) -> str:
     return str(folder / "drift_report.json")
 
 
+def simulated_conversations(folder: Path) -> str:
+    """What chapter 36's simulate_conversations.py wrote for the reader: a question from each sentence of
+    its study guide (as the stand-in model writes them), answered with that sentence."""
+    lines = []
+    for sentence in (pages.SNIPPETS / "ch36_advanced_fine_tuning/study_guide.txt").read_text().splitlines():
+        pair = chat_simulator.question_and_answer(sentence)
+        messages = [{"role": "user", "content": pair["q"]}, {"role": "assistant", "content": sentence}]
+        lines.append(json.dumps({"messages": messages, "context": {"expected_response": pair["r"]}}) + "\n")
+    (folder / "simulated.jsonl").write_text("".join(lines))
+    return str(folder / "simulated.jsonl")
+
+
 # Files of the reader's own that a script takes on the command line.
 READER_FILES = {
+    "ch36_advanced_fine_tuning/curate_and_register.py": simulated_conversations,
     "ch29_monitor_models/register_reference_data.py": patients_csv,  # what chapter 18's model trained on
     "ch29_monitor_models/retrain_on_drift.py": drift_report_json,
     "ch18_online_endpoint/register_custom_model.py": patients_csv,
