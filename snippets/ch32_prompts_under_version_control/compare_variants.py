@@ -12,7 +12,7 @@ from pathlib import Path
 RUNS = Path("runs")
 REFUSAL = "The sources do not say."  # what the prompts tell the model to say
 ARTICLES = re.compile(r"\b(a|an|the)\b")
-STOPWORDS = frozenset("a an the and or of to in on for by with is are was be it its that this".split())
+STOPWORDS = frozenset("a an the and or of to in on for by with is are was be it its that".split())
 GROUNDED_AT_LEAST = 0.9  # the gate: share of answers made only of what the sources say
 F1_TIE = 0.02  # F1 differences below this are noise on a test set this small
 
@@ -58,7 +58,8 @@ def choose(scores: dict[str, dict]) -> str:
         raise SystemExit("No variant passes the grounding gate: keep the released prompt.")
     best = max(s["f1"] for s in passed.values())
     tied = [name for name, s in passed.items() if best - s["f1"] < F1_TIE]
-    return min(tied, key=lambda name: passed[name]["prompt_tokens"] + passed[name]["completion_tokens"])
+    return min(tied, key=lambda name: passed[name]["prompt_tokens"]
+               + passed[name]["completion_tokens"])
 # --8<-- [end:choose]
 
 

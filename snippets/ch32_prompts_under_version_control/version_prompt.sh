@@ -8,7 +8,7 @@ git init --quiet --initial-branch=main prompt-repo
 mkdir -p prompt-repo/prompts
 cp prompts/answer_baseline.prompty prompt-repo/prompts/support-answer.prompty
 cd prompt-repo
-# a scratch repository: your own name where Git knows it, a placeholder where it doesn't (a CI runner)
+# a scratch repository: your name if Git knows it, a placeholder if not (a CI runner)
 git config user.name >/dev/null || git config user.name "Prompt demo"
 git config user.email >/dev/null || git config user.email "prompt-demo@example.com"
 git add prompts/support-answer.prompty
@@ -25,7 +25,8 @@ git commit --quiet -am "support-answer: answer only from the sources, in one sen
 
 # --8<-- [start:release]
 git switch --quiet main
-git merge --quiet --no-ff prompt/grounded-answers -m "Merge prompt/grounded-answers (F1 0.71, 100% grounded)"
+git merge --quiet --no-ff prompt/grounded-answers \
+  -m "Merge prompt/grounded-answers (F1 0.71, 100% grounded)"
 git tag -a support-answer/v2.0.0 -m "support-answer 2.0.0: grounded, one-sentence answers"
 git log --graph --oneline --decorate
 # --8<-- [end:release]

@@ -12,8 +12,8 @@ from azure.ai.evaluation import DocumentRetrievalEvaluator
 # --8<-- [start:evaluate]
 # Labels run from 0 (irrelevant) to 2 (answers the question), as azureml_docs.py grades them.
 evaluator = DocumentRetrievalEvaluator(ground_truth_label_min=0, ground_truth_label_max=2)
-with open("retrieved.jsonl", encoding="utf-8") as rows:
-    rows = [json.loads(line) for line in rows]
+with open("retrieved.jsonl", encoding="utf-8") as lines:
+    rows = [json.loads(line) for line in lines]
 results = [evaluator(retrieval_ground_truth=row["retrieval_ground_truth"],
                      retrieved_documents=row["retrieved_documents"]) for row in rows]
 with open("document_retrieval.jsonl", "w", encoding="utf-8") as out:

@@ -122,10 +122,9 @@ def test_rrf_orders_a_hand_computed_case(chapter):
                "b": Fraction(1, 62), "d": Fraction(1, 63)}
     assert [item for item, _ in fused] == ["a", "c", "b", "d"]
     assert all(math.isclose(score, float(by_hand[item])) for item, score in fused)
-    # Second in both lists beats first in one: 2/62 > 1/61 with k = 60 ...
+    # Second in both lists beats first in one at k = 60 (2/62 > 1/61); k sets how much a first
+    # place is worth against agreement: at k = 0 they weigh the same (1/1 = 1/2 + 1/2).
     assert [i for i, _ in chapter.hybrid_search.reciprocal_rank_fusion([["x", "y"], ["z", "y"]])][0] == "y"
-    # ... while a small k rewards the single first place: 1/2 > 2/3 is false, so y still wins at k=1,
-    # but at k=0 (1/1 vs 1/2 + 1/2) x and z tie with y.
     assert dict(chapter.hybrid_search.reciprocal_rank_fusion([["x", "y"], ["z", "y"]], k=0)) == \
         {"x": 1.0, "y": 1.0, "z": 1.0}
 

@@ -14,12 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from azure.identity import DefaultAzureCredential, get_bearer_token_provider
 from openai import AuthenticationError, BadRequestError, OpenAI
 
 from tests.conftest import SNIPPETS
-from tests.fake_azure import chat_answers, chat_fine_tuning, job_envs
+from tests.fake_azure import chat_answers, chat_fine_tuning, chat_simulator, job_envs
 from tests.fake_azure.chat_model import ChatModel, Deployment
+from tests.fake_azure.install import token_for
 
 FOLDER = SNIPPETS / "ch36_advanced_fine_tuning"
 # Chapter 33 declares the evaluation environment; this chapter runs in the same one (one venv for all).
@@ -29,9 +29,9 @@ GUIDE = (FOLDER / "study_guide.txt").read_text()
 SCOPE = "https://cognitiveservices.azure.com/.default"
 
 
-def in_evaluation_env(model: ChatModel, script: str, *args: str, cwd: Path):
+def in_evaluation_env(model: ChatModel, args: list[str], cwd: Path):
     env = {**model.identity_env(), "AZURE_OPENAI_ENDPOINT": model.endpoint}
-    done = job_envs.run_script(EVALUATION, [str(FOLDER / script), *args], env=env, cwd=cwd, timeout=600)
+    done = job_envs.run_script(EVALUATION, args, env=env, cwd=cwd, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -40,9 +40,12 @@ def rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def client_of(model: ChatModel) -> OpenAI:
-    return OpenAI(base_url=f"{model.endpoint}/openai/v1/",
-                  api_key=get_bearer_token_provider(DefaultAzureCredential(), SCOPE))
+@pytest.fixture(scope="module")
+def resource():
+    """One fake Foundry resource for the tests whose job requests are all refused (no job is created)."""
+    model = ChatModel()
+    yield model
+    model.close()
 
 
 # --- synthetic data: the simulator ---------------------------------------------------------------
@@ -54,7 +57,7 @@ def simulation(tmp_path_factory):
     model = ChatModel()
     folder = tmp_path_factory.mktemp("simulation")
     shutil.copy(FOLDER / "study_guide.txt", folder)
-    done = in_evaluation_env(model, "simulate_conversations.py", cwd=folder)
+    done = in_evaluation_env(model, [str(FOLDER / "simulate_conversations.py")], cwd=folder)
     model.close()
     return folder, model.requests, done.stdout
 
@@ -296,9 +299,9 @@ def test_supervised_then_preference_tuning_of_the_curated_data(curated, chat_mod
     assert out == [f"{job['id']}: succeeded, model {job['fine_tuned_model']}" for job in (supervised, preference)]
 
 
-@pytest.fixture
-def tuning(chat_model):
-    client = client_of(chat_model)
+@pytest.fixture(scope="module")
+def tuning(resource):
+    client = OpenAI(base_url=f"{resource.endpoint}/openai/v1/", api_key=lambda: token_for([SCOPE]).token)
     good = "".join(json.dumps({"messages": [USER, ASSISTANT]}) + "\n" for _ in range(10)).encode()
     return client, client.files.create(file=("train.jsonl", good), purpose="fine-tune").id
 
@@ -343,11 +346,11 @@ def test_files_need_the_fine_tune_purpose_valid_jsonl_and_ten_examples(tuning):
         client.files.create(file=("x.jsonl", b"{}\n"), purpose="training")
 
 
-def test_the_fine_tuning_routes_take_entra_tokens_only(chat_model):
-    keyed = OpenAI(base_url=f"{chat_model.endpoint}/openai/v1/", api_key="k", default_headers={"api-key": "k"})
+def test_the_fine_tuning_routes_take_entra_tokens_only(resource):
+    keyed = OpenAI(base_url=f"{resource.endpoint}/openai/v1/", api_key="k", default_headers={"api-key": "k"})
     with pytest.raises(AuthenticationError, match="Key based authentication is disabled"):
         keyed.fine_tuning.jobs.retrieve("ftjob-x")
-    anonymous = OpenAI(base_url=f"{chat_model.endpoint}/openai/v1/", api_key="not-a-token")
+    anonymous = OpenAI(base_url=f"{resource.endpoint}/openai/v1/", api_key="not-a-token")
     with pytest.raises(AuthenticationError, match="Microsoft Entra ID token"):
         anonymous.files.retrieve("file-x")
 
@@ -373,7 +376,8 @@ def test_the_candidate_is_promoted_only_if_it_beats_its_base(curated, chat_model
     # What the reader deployed: the fine-tuned model to a dev deployment, and its base model.
     chat_model.deployments["study-assistant-dev"] = Deployment("gpt-4.1-mini-2025-04-14.ft-" + "a" * 32, "1")
     chat_model.deployments["gpt-4.1-mini"] = Deployment("gpt-4.1-mini", "2025-04-14")
-    done = in_evaluation_env(chat_model, "compare_with_base.py", "study-assistant-dev", "gpt-4.1-mini", cwd=folder)
+    done = in_evaluation_env(chat_model, [str(FOLDER / "compare_with_base.py"), "study-assistant-dev", "gpt-4.1-mini"],
+                             cwd=folder)
     report = json.loads((folder / "comparison.json").read_text())
     held_out = rows(folder / "validation.jsonl")
     assert report["examples"] == len(held_out)
@@ -387,3 +391,49 @@ def test_the_candidate_is_promoted_only_if_it_beats_its_base(curated, chat_model
     assert Counter(r["deployment"] for r in asked) == {"study-assistant-dev": len(held_out),
                                                        "gpt-4.1-mini": len(held_out)}
     assert all(r["temperature"] == 0 for r in asked)
+
+
+# --- what the page warns about: azure-ai-evaluation 1.18.10 without promptflow -----------------------
+
+QUIRKS = """
+import asyncio, importlib.resources, json, os
+from azure.ai.evaluation._common.utils import construct_prompty_model_config
+from azure.ai.evaluation._legacy._adapters._flows import AsyncPrompty
+from azure.ai.evaluation.simulator import Simulator
+
+config = {"azure_endpoint": os.environ["AZURE_OPENAI_ENDPOINT"], "azure_deployment": "gpt-4.1",
+          "api_version": "2024-10-21", "type": "azure_openai"}
+quiz = importlib.resources.files("azure.ai.evaluation.simulator._prompty") / "task_query_response.prompty"
+flow = AsyncPrompty.load(source=quiz, model=construct_prompty_model_config(config, "2024-06-01", ""))
+result = asyncio.run(flow(text="LoRA trains 2 small matrices per layer.", num_queries=1))
+print(json.dumps({"runner": AsyncPrompty.__module__, "first_key": next(iter(result))}))
+
+async def target(messages, stream=False, session_state=None, context=None):
+    answer = {"role": "assistant", "content": "Two."}
+    return {"messages": [*messages["messages"], answer]}
+
+try:
+    asyncio.run(Simulator(model_config=config)(
+        target=target, text="LoRA trains 2 small matrices per layer.", num_queries=1,
+        max_conversation_turns=2, api_call_delay_sec=0))
+except KeyError as error:
+    print(json.dumps({"second_turn": f"KeyError: {error}"}))
+"""
+
+
+def test_without_promptflow_the_simulator_reads_a_wrapped_answer_and_cannot_take_a_second_turn(tmp_path):
+    model = ChatModel()
+    try:
+        done = in_evaluation_env(model, ["-c", QUIRKS], cwd=tmp_path)
+    finally:
+        model.close()
+    wrapped, second_turn = (json.loads(line) for line in done.stdout.splitlines()[-2:])
+    # The package's own prompty runner (no promptflow in the environment) wraps the parsed answer,
+    # and Simulator._generate_query_responses takes the dict's first value: the wrapper's content.
+    assert wrapped == {"runner": "azure.ai.evaluation._legacy.prompty._prompty", "first_key": "llm_output"}
+    assert second_turn == {"second_turn": "KeyError: 'content'"}
+    # ... though the model answered the user-simulator prompt as it asks, with the target's answer in view
+    (asked,) = [r for r in model.requests if r["messages"][0]["content"].startswith(chat_simulator.USER)]
+    assert "{'role': 'assistant', 'content': 'Two.'" in asked["messages"][0]["content"]
+    assert json.loads(chat_simulator.respond(asked["messages"], asked)) == {
+        "content": "Can you tell me more about Two?", "role": "user"}

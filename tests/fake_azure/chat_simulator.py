@@ -16,18 +16,24 @@ own ``_legacy.prompty.AsyncPrompty``, whose result is a dict that holds the pars
 pairs, so only a bare JSON array of ``{"q", "r"}`` objects gets through (``{"qna": [...]}``, as the
 prompt shows it, fails with ``TypeError: string indices must be integers``). For the same reason a
 second turn cannot be simulated in that environment: the user-simulator prompt's result is indexed with
-``["content"]`` and raises ``KeyError`` whatever the model says, so this module does not answer
-``task_simulate.prompty``.
+``["content"]`` and raises ``KeyError`` even when the model answers as asked. This module answers
+that prompt all the same (``task_simulate.prompty``: "You should behave as a user who is planning to
+accomplish this task: ...", the conversation so far printed after "given the conversation history:" as
+a Python list of messages), as the prompt asks: ``{"content": ..., "role": "user"}``, a follow-up about
+the last assistant message's last three content words; the tests show the ``KeyError`` with it.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
-from tests.fake_azure.chat_answers import text_of
+from tests.fake_azure.chat_answers import STOPWORDS, text_of
 
 QUIZ = "Question/Answer quiz from Text"
+USER = "You should behave as a user who is planning to accomplish this task:"
+HISTORY = re.compile(r"given the conversation history:\n(?P<history>\[.*\])\n", re.DOTALL)
 TEXT = re.compile(r"<\|text_start\|>\n?(?P<text>.*?)\n?<\|text_end\|>", re.DOTALL)
 HOW_MANY = re.compile(r"Output with (?P<count>\d+) QnAs:\s*$")
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
@@ -36,7 +42,9 @@ NUMBER = re.compile(r"(?<![\w-])\d(?:[\d,.]*\d)?%?(?:\s+[A-Za-z]+)?")
 
 def respond(messages: list[dict], body: dict) -> str | None:
     prompt = "\n".join(text_of(m) for m in messages if m.get("role") == "system")
-    return _quiz(prompt) if QUIZ in prompt else None
+    if QUIZ in prompt:
+        return _quiz(prompt)
+    return _follow_up(prompt) if prompt.startswith(USER) else None
 
 
 def question_and_answer(sentence: str) -> dict[str, str]:
@@ -57,3 +65,11 @@ def _quiz(prompt: str) -> str:
         return json.dumps([])
     pairs = [question_and_answer(sentences[i % len(sentences)]) for i in range(int(count["count"]))]
     return json.dumps(pairs)
+
+
+def _follow_up(prompt: str) -> str:
+    found = HISTORY.search(prompt)
+    history = ast.literal_eval(found["history"]) if found else []
+    said = [m.get("content", "") for m in history if m.get("role") == "assistant"]
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", said[-1] if said else "") if w.lower() not in STOPWORDS]
+    return json.dumps({"content": f"Can you tell me more about {' '.join(words[-3:]) or 'that'}?", "role": "user"})
