@@ -28,6 +28,9 @@ def problems(path: Path) -> list[str]:
         found.append("model.id (the deployment name) is missing")
     if not isinstance(model.connection, KEYLESS):
         found.append("model.connection must be kind foundry (Entra ID) or reference: no keys")
+    front_matter = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+    if "apiKey" in ((front_matter.get("model") or {}).get("connection") or {}):
+        found.append("model.connection holds an apiKey: a key in Git is a leaked key, used or not")
     if agent.template and agent.template.format and agent.template.format.strict is False:
         found.append("template.format.strict is false: an input could open a message of its own")
     declared = {prop.name for prop in agent.inputs or []}

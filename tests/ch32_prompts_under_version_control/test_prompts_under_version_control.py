@@ -174,6 +174,8 @@ BROKEN = {
     "no_model.prompty": "---\nname: bare\n---\nsystem:\nBe brief.\nuser:\n{{question}}\n",
     "loose.prompty": (CHAPTER / "prompts/answer_grounded.prompty").read_text().replace(
         "  format:\n    kind: jinja2\n", LOOSE),
+    "stowaway_key.prompty": (CHAPTER / "prompts/answer_grounded.prompty").read_text().replace(
+        "    kind: foundry\n", "    kind: foundry\n    apiKey: abc123\n"),  # prompty ignores it; Git keeps it
     "untrusted.prompty": ("---\nname: elsewhere\nmodel:\n  id: gpt-4o-mini\n  connection:\n    kind: foundry\n"
                           "    endpoint: https://prompts.example.com\n---\nuser:\nhello\n"),
 }
@@ -203,6 +205,8 @@ def test_the_gate_names_each_broken_file_and_what_it_lacks(run_snippet, tmp_path
     assert "no_model.prompty: the template uses inputs it does not declare: ['question']" in found
     assert re.search(r"untrusted.prompty: does not load: .*not trusted to receive ambient credentials", found)
     assert "yaml.prompty: does not load:" in found
+    assert found.count("stowaway_key.prompty") == 1
+    assert "stowaway_key.prompty: model.connection holds an apiKey" in found
     assert found.count("loose.prompty") == 1 and "loose.prompty: template.format.strict is false" in found
 
 
