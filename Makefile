@@ -14,7 +14,7 @@ export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),$(
 # Browser tests drive Debian's Chromium (never a downloaded build); CHROMIUM may name another.
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test test-azure browser diagrams offline bench clean
+.PHONY: serve build test test-azure browser diagrams offline bench clean envs
 
 serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
@@ -22,8 +22,14 @@ serve: $(READY)  ## set up, then serve the site on http://127.0.0.1:8000
 build: $(READY)  ## strict build into site/
 	$(BIN)/mkdocs build --strict
 
-test: build browser $(CHECKOV)  ## set up, build strictly, run every test (on the site just built)
+test: build browser $(CHECKOV) envs  ## set up, build strictly, run every test (on the site just built)
 	BUILT_SITE=site $(BIN)/pytest
+
+# The environments snippet folders declare apart from the site's pins (chapter 33's evaluation, chapter 22's
+# agent): built here, before the tests, into .venv-envs/ (the tests find them there and download nothing).
+DECLARED_ENVS := $(wildcard snippets/*/requirements.txt snippets/*/*/requirements.txt)
+envs: $(READY)
+	$(BIN)/python -m tests.fake_azure.job_envs $(DECLARED_ENVS)
 
 test-azure: $(READY)  ## the real_azure snippets against a real workspace (az login; AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, AZUREML_WORKSPACE_NAME)
 	$(BIN)/pytest --real-azure --force-enable-socket --no-cov -n 0 tests/real_azure

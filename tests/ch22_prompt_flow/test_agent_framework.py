@@ -18,8 +18,7 @@ FAQ_TOPICS = ("compute instance", "compute cluster", "data asset", "online endpo
 
 
 def declared_environment() -> job_envs.Requirements:
-    lines = (AGENT / "requirements.txt").read_text().splitlines()
-    return job_envs.Requirements("3.11", tuple(line.strip() for line in lines if line.strip()))
+    return job_envs.from_requirements_file(AGENT / "requirements.txt")
 
 
 def run(script: str, tmp_path, chat_model) -> str:

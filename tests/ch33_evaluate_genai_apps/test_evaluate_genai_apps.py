@@ -20,8 +20,7 @@ from tests.conftest import ROOT, SNIPPETS
 from tests.fake_azure import chat_judges, job_envs
 
 FOLDER = SNIPPETS / "ch33_evaluate_genai_apps"
-ENVIRONMENT = job_envs.Requirements("3.11", tuple(
-    line.strip() for line in (FOLDER / "requirements.txt").read_text().splitlines() if line.strip()))
+ENVIRONMENT = job_envs.from_requirements_file(FOLDER / "requirements.txt")
 WORKFLOW = FOLDER / "evaluate.yml"
 ROWS = [json.loads(line) for line in (FOLDER / "test_set.jsonl").read_text().splitlines() if line.strip()]
 JUDGED = ("groundedness", "relevance", "coherence", "fluency")

@@ -21,9 +21,8 @@ from tests.fake_azure import job_envs
 
 FOLDER = SNIPPETS / "ch35_optimize_retrieval"
 MODULES = ("azureml_docs", "chunking", "hybrid_search", "retrieval_metrics")
-EVALUATION = job_envs.Requirements("3.11", tuple(  # chapter 33's declared environment, reused
-    line.strip() for line in (SNIPPETS / "ch33_evaluate_genai_apps/requirements.txt").read_text().splitlines()
-    if line.strip()))
+# chapter 33's declared environment, reused
+EVALUATION = job_envs.from_requirements_file(SNIPPETS / "ch33_evaluate_genai_apps/requirements.txt")
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from tests.fake_azure.install import token_for
 
 FOLDER = SNIPPETS / "ch36_advanced_fine_tuning"
 # Chapter 33 declares the evaluation environment; this chapter runs in the same one (one venv for all).
-EVALUATION = job_envs.Requirements("3.11", tuple(
-    (SNIPPETS / "ch33_evaluate_genai_apps" / "requirements.txt").read_text().split()))
+EVALUATION = job_envs.from_requirements_file(SNIPPETS / "ch33_evaluate_genai_apps" / "requirements.txt")
 GUIDE = (FOLDER / "study_guide.txt").read_text()
 SCOPE = "https://cognitiveservices.azure.com/.default"
 

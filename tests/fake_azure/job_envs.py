@@ -139,6 +139,13 @@ def from_conda(text: str) -> Requirements:
     return Requirements(python, tuple(pip))
 
 
+def from_requirements_file(path: Path) -> Requirements:
+    """The environment a snippet folder declares in a pip requirements file (one pin a line), on
+    the fake's Python: what a reader installs with ``pip install -r`` (or a workflow does)."""
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return Requirements(DEFAULT_PYTHON, tuple(line for line in lines if line))
+
+
 def from_dockerfile(text: str) -> Requirements:
     """The packages of a Dockerfile's ``pip install`` lines, and the Python it creates with conda."""
     joined = re.sub(r"\\\n", " ", text)
@@ -244,3 +251,8 @@ def measured(python: Path, args: list[str], env: dict) -> list[str]:
     env["PYTHONPATH"] = str(alone)
     return [str(python), *flags, "-m", "coverage", "run", "--parallel-mode",
             f"--data-file={ROOT / current.config.data_file}", f"--source={ROOT / 'snippets'}", *script]
+
+
+if __name__ == "__main__":  # make test: build the declared environments before the tests run
+    for declared in sys.argv[1:]:
+        print(f"{declared}: {python_for(from_requirements_file(Path(declared))).parent.parent}")
