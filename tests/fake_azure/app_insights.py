@@ -23,10 +23,9 @@ import ipaddress
 import json
 import ssl
 import tempfile
-import threading
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from cryptography import x509
@@ -34,7 +33,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.fake_azure.chat_model import _audience as audience_of  # the same reading of a bearer token
+from tests.fake_azure import loopback
+from tests.fake_azure.chat_model import bearer_audience  # the same reading of a bearer token
 
 AUDIENCE = "https://monitor.azure.com"
 
@@ -77,10 +77,7 @@ class Ingestion:
         self.certificate, key = _certificate(Path(self._folder.name))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.certificate, key)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = loopback.started(Handler, context.wrap_socket)
 
     @property
     def endpoint(self) -> str:
@@ -95,8 +92,7 @@ class Ingestion:
         return {"REQUESTS_CA_BUNDLE": str(self.certificate)}
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        loopback.stopped(self._server)
         self._folder.cleanup()
 
 
@@ -111,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path != "/v2.1/track":
             return self._answer(404, {"error": f"no route {self.path}"})
-        if audience_of(self.headers.get("Authorization", "")) != AUDIENCE:
+        if bearer_audience(self.headers.get("Authorization", "")) != AUDIENCE:
             return self._answer(401, {"itemsReceived": 0, "itemsAccepted": 0, "errors": [
                 {"index": 0, "statusCode": 401, "message": "local authentication is disabled: "
                  f"send a Microsoft Entra ID token for {AUDIENCE}"}]})

@@ -35,17 +35,15 @@ import json
 import math
 import re
 import struct
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-import jwt
-
-from tests.fake_azure import chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools
+from tests.fake_azure import chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools, loopback
+from tests.fake_azure.http import audience_of
 from tests.fake_azure.install import token_for
 
 AUDIENCES = {"https://cognitiveservices.azure.com", "https://ai.azure.com"}
@@ -114,9 +112,7 @@ class ChatModel:
         class Handler(_Handler):
             owner = model
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = loopback.started(Handler)
 
     @property
     def endpoint(self) -> str:
@@ -128,8 +124,7 @@ class ChatModel:
         return {"IDENTITY_ENDPOINT": f"{self.endpoint}/msi/token", "IDENTITY_HEADER": IDENTITY_HEADER}
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        loopback.stopped(self._server)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -142,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         parts = urlsplit(self.path)
         if tuning := chat_fine_tuning.ROUTE.match(parts.path):
-            return chat_fine_tuning.serve(self, tuning, _audience(self.headers.get("Authorization", "")) in AUDIENCES)
+            return chat_fine_tuning.serve(self, tuning, self._signed_in())
         if parts.path != "/msi/token" or self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER:
             return self._error(404, "NotFound", f"no GET route {parts.path}")
         resource = parse_qs(parts.query).get("resource", [""])[0]
@@ -153,14 +148,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         parts = urlsplit(self.path)
         if tuning := chat_fine_tuning.ROUTE.match(parts.path):
-            return chat_fine_tuning.serve(self, tuning, _audience(self.headers.get("Authorization", "")) in AUDIENCES)
+            return chat_fine_tuning.serve(self, tuning, self._signed_in())
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-        refusal = self._refusal(parts, body)
+        name, operation = _target(parts.path, body)
+        refusal = self._refusal(parts, name, operation)
         if refusal:
             return self._error(*refusal)
-        dated = DATED_ROUTE.match(parts.path)
-        name = dated["deployment"] if dated else body.get("model", "")
-        operation = (dated or V1_ROUTE.match(parts.path))["operation"]
         deployment = self.owner.deployments[name]
         self.owner.requests.append({"deployment": name, "operation": operation, **body})
         if operation == "embeddings":
@@ -170,27 +163,27 @@ class _Handler(BaseHTTPRequestHandler):
             return self._stream(completion, body)
         return self._json(200, completion)
 
-    def _refusal(self, parts, body) -> tuple[int, str, str] | None:
+    def _refusal(self, parts, name: str, operation: str | None) -> tuple[int, str, str] | None:
         if self.headers.get("api-key"):
             return 401, "AuthenticationTypeDisabled", "Key based authentication is disabled for this resource."
-        audience = _audience(self.headers.get("Authorization", ""))
-        if audience not in AUDIENCES:
+        if not self._signed_in():
             return 401, "PermissionDenied", f"a Microsoft Entra ID token for one of {sorted(AUDIENCES)} is required"
-        dated, v1 = DATED_ROUTE.match(parts.path), V1_ROUTE.match(parts.path)
-        if not (dated or v1):
+        if operation is None:
             return 404, "NotFound", f"Resource not found: {parts.path}"
         version = parse_qs(parts.query).get("api-version", [""])[0]
-        if dated and not API_VERSION.match(version):
+        if DATED_ROUTE.match(parts.path) and not API_VERSION.match(version):
             return 404, "NotFound", "Resource not found: the dated routes need api-version=YYYY-MM-DD[-preview]"
-        name = dated["deployment"] if dated else body.get("model", "")
         deployment = self.owner.deployments.get(name)
         if deployment is None:
             return 404, "DeploymentNotFound", (f"The API deployment for this resource does not exist: '{name}'. "
                                                "Deployments are created on the Foundry resource (chapter 31).")
-        operation = (dated or v1)["operation"]
         if deployment.embeds != (operation == "embeddings"):
             return 400, "OperationNotSupported", f"The {operation} operation does not work with '{name}'."
         return None
+
+    def _signed_in(self) -> bool:
+        """Whether the request carries a Microsoft Entra ID token for this resource's audiences."""
+        return bearer_audience(self.headers.get("Authorization", "")) in AUDIENCES
 
     def _json(self, status: int, document: dict) -> None:
         content = json.dumps(document).encode()
@@ -232,14 +225,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
-def _audience(authorization: str) -> str:
-    if not authorization.startswith("Bearer "):
-        return ""
-    try:
-        claims = jwt.decode(authorization.removeprefix("Bearer "), options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return ""
-    return str(claims.get("aud", "")).rstrip("/")
+def _target(path: str, body: dict) -> tuple[str, str | None]:
+    """The deployment and the operation a request names: in the path (dated routes) or, on the v1
+    routes, in the body's ``model``; no operation when the path is neither."""
+    if dated := DATED_ROUTE.match(path):
+        return dated["deployment"], dated["operation"]
+    v1 = V1_ROUTE.match(path)
+    return body.get("model", ""), v1["operation"] if v1 else None
+
+
+def bearer_audience(authorization: str) -> str:
+    """The audience of an ``Authorization: Bearer`` header's token; empty for any other header."""
+    return audience_of(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else ""
 
 
 def _completion(deployment: Deployment, body: dict) -> dict:

@@ -28,8 +28,9 @@ import threading
 import uuid
 import weakref
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from tests.fake_azure import loopback
 from tests.fake_azure.arm import ResourceStore
 from tests.fake_azure.blob import BlobStore
 from tests.fake_azure.locations import blob_key
@@ -62,9 +63,8 @@ def start(server, deployment: dict, store: ResourceStore, blobs: BlobStore) -> d
     folders = {name.lower(): _folder(name, collection, deployment, workspace, store)
                for name, collection in collections.items()}
     sink = Sink(deployment["id"], folders, blobs)
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), sink.handler())
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    weakref.finalize(server, _stop, httpd)
+    httpd = loopback.started(sink.handler())
+    weakref.finalize(server, loopback.stopped, httpd)
     config = server.folder / "mdc-config.json"
     config.write_text(json.dumps({"runMode": "cloud", "collections": {
         name: {"enabled": True, "sampleRatePercentage": round(100 * (collection.get("samplingRate") or 1.0))}
@@ -82,11 +82,6 @@ def _folder(name: str, collection: dict, deployment: dict, workspace: str, store
         endpoint = deployment["id"].split("/onlineEndpoints/", 1)[1].split("/", 1)[0]
         uri = f"{DEFAULT_PATH}/{endpoint}/{deployment['name']}/{name}"
     return blob_key(uri, workspace, store).rstrip("/")
-
-
-def _stop(httpd: ThreadingHTTPServer) -> None:
-    httpd.shutdown()
-    httpd.server_close()
 
 
 class Sink:

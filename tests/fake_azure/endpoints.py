@@ -23,10 +23,9 @@ from __future__ import annotations
 import time
 import uuid
 
-import jwt
-
 from tests.fake_azure import jobs
 from tests.fake_azure.arm import ResourceStore, key_of, kind_of
+from tests.fake_azure.http import audience_of
 
 INFERENCE_DOMAIN = "inference.ml.azure.com"
 DEPLOYMENT_HEADER = "azureml-model-deployment"
@@ -105,17 +104,10 @@ def check_credential(endpoint: dict, authorization: str | None) -> None:
     elif mode == "amltoken":
         accepted = {token(endpoint)["accessToken"]}
     else:
-        accepted = {bearer} if (_audience(bearer) or "").rstrip("/") == AML_AUDIENCE else set()
+        accepted = {bearer} if audience_of(bearer) == AML_AUDIENCE else set()
     if bearer not in accepted:
         raise Refused(401, "Unauthorized", f"the credential sent is not valid for endpoint '{endpoint['name']}' "
                       f"(auth mode {endpoint['properties'].get('authMode')})")
-
-
-def _audience(bearer: str) -> str | None:
-    try:
-        return jwt.decode(bearer, options={"verify_signature": False}).get("aud")
-    except jwt.PyJWTError:
-        return None
 
 
 def deployment_named(store: ResourceStore, endpoint: dict, name: str | None) -> dict:

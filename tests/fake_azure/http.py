@@ -13,6 +13,7 @@ import io
 import json
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import jwt
 import requests
 import urllib3
 
@@ -62,3 +63,12 @@ def response(prepared, status: int, body=None, headers: dict | None = None) -> r
 def error(prepared, status: int, code: str, message: str) -> requests.Response:
     """Azure's error envelope, which azure-core turns into ``HttpResponseError`` and its kin."""
     return response(prepared, status, {"error": {"code": code, "message": message}})
+
+
+def audience_of(token: str) -> str:
+    """The audience (``aud``, without a trailing slash) of a token shaped like those ``install.token_for`` issues; empty
+    for anything that is not such a token."""
+    try:
+        return str(jwt.decode(token, options={"verify_signature": False}).get("aud", "")).rstrip("/")
+    except jwt.PyJWTError:
+        return ""
