@@ -81,3 +81,59 @@ def test_a_definition_shows_when_tapped_on_a_phone(browser, site_url):
     definition = re.search(rf"^\*\[{re.escape(term.inner_text())}\]: (.+)$", definitions, re.M)[1]
     assert page.locator(".md-tooltip2--active").inner_text() == definition
     context.close()
+
+
+def _colours(page) -> dict:
+    """The scheme the page shows and what it tells the browser (overrides/partials/javascripts/palette.html)."""
+    return page.evaluate("""() => ({
+        scheme: document.body.dataset.mdColorScheme,
+        meta: document.querySelector('meta[name=color-scheme]').content,
+        bar: document.querySelector('meta[name=theme-color]').content,
+        header: getComputedStyle(document.querySelector('header')).backgroundColor,
+        toggles: [...document.querySelectorAll('[data-palette] label')].filter(l => !l.hidden).map(l => l.htmlFor),
+    })""")
+
+
+def test_the_colour_toggle_holds_across_pages_and_reloads(visit):
+    page = visit.open(DIAGRAM_PAGE)
+    light = _colours(page)
+    assert (light["scheme"], light["meta"], light["toggles"]) == ("default", "light", ["__palette_1"])
+    page.locator("label[for='__palette_1']").click()
+    dark = _colours(page)
+    assert (dark["scheme"], dark["meta"], dark["toggles"]) == ("slate", "dark", ["__palette_0"])
+    assert dark["bar"] == dark["header"]  # the phone's browser bar takes the header's colour
+    for path in (DIAGRAM_PAGE, TABS_PAGE):
+        assert _colours(visit.open(path))["scheme"] == "slate"
+    page.focus("#__palette_0")
+    page.keyboard.press("Enter")  # as Material's toggle: Enter switches to the next scheme
+    assert _colours(page)["scheme"] == "default"
+    assert _colours(visit.open(TABS_PAGE))["scheme"] == "default"
+
+
+def test_the_colour_scheme_follows_the_system_until_the_reader_chooses(browser, site_url):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site_url + TABS_PAGE, wait_until="load")
+    assert _colours(page)["scheme"] == "slate"
+    assert _colours(page)["toggles"] == ["__palette_0"]
+    context.close()
+
+
+def test_a_code_block_not_yet_drawn_is_as_tall_as_when_it_is(browser, site_url):
+    """Blocks off screen skip layout (extra.css) and stand in at the height of their lines
+    (hooks/code_blocks.py): if the two differed, the page would change length as the reader
+    scrolls, and a link to a heading would land beside it."""
+    for viewport, mobile in (({"width": 390, "height": 844}, True), ({"width": 1440, "height": 900}, False)):
+        context = browser.new_context(viewport=viewport, is_mobile=mobile)
+        page = context.new_page()
+        page.goto(site_url + "12-genai-optimization/35-optimize-retrieval/", wait_until="load")
+        heights = "[...document.querySelectorAll('.md-typeset pre')].map(p => p.getBoundingClientRect().height)"
+        standing_in = page.evaluate(heights)
+        skipped = page.evaluate("""[...document.querySelectorAll('.md-typeset pre > code')]
+            .filter(c => c.checkVisibility() && !c.checkVisibility({contentVisibilityAuto: true})).length""")
+        page.add_style_tag(content=".md-typeset pre { content-visibility: visible !important; }")
+        drawn = page.evaluate(heights)
+        context.close()
+        assert skipped > len(drawn) / 2  # most blocks start off screen, not laid out
+        # Within 0.2 %: the browser rounds each line's height to its layout unit (1/64 px).
+        assert [abs(h - d) <= d / 500 for h, d in zip(standing_in, drawn)] == [True] * len(drawn), viewport
