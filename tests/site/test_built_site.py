@@ -74,3 +74,25 @@ def test_search_previews_start_with_the_chapters_own_text(built_site):
     for doc in chapters:
         assert not doc["text"].startswith(("Verified with", "Exam skills", "<p>Verified")), doc["location"]
         assert doc["text"].startswith("<p>"), doc["location"]
+
+
+def test_each_abbreviation_is_defined_once_a_page_at_its_first_use(built_site):
+    """hooks/first_use.py keeps the first of the abbr extension's marks for a term and unwraps the
+    rest: one definition a term a page, and no earlier use of the term left undefined."""
+    terms = re.findall(r"^\*\[(.+?)\]: ", (ROOT / "docs/includes/abbreviations.md").read_text(encoding="utf-8"), re.M)
+    definitions, faults = 0, []
+    for page in html_pages(built_site):
+        article = re.search(r"<article.*?</article>", page.read_text(encoding="utf-8"), re.S)
+        if not article:
+            continue
+        prose = re.sub(r"<(pre|code|script)\b.*?</\1>", " ", article.group(0), flags=re.S)
+        prose = re.sub(r"<(?!/?abbr\b)[^>]*>", "", prose)  # text and abbr marks only
+        unmarked = re.sub(r"<abbr\b.*?</abbr>", lambda mark: "#" * len(mark.group(0)), prose)
+        for term in terms:
+            marks = [m.start() for m in re.finditer(rf'<abbr title="[^"]+">{re.escape(term)}</abbr>', prose)]
+            first_plain = re.search(rf"(?<![\w-]){re.escape(term.replace('&', '&amp;'))}(?![\w-])", unmarked)
+            definitions += len(marks)
+            if len(marks) > 1 or (marks and first_plain and first_plain.start() < marks[0]):
+                faults.append(f"{page.relative_to(built_site)}: {term}")
+    assert definitions > 300  # about a dozen a chapter
+    assert faults == []
