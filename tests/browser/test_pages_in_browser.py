@@ -137,3 +137,14 @@ def test_a_code_block_not_yet_drawn_is_as_tall_as_when_it_is(browser, site_url):
         assert skipped > len(drawn) / 2  # most blocks start off screen, not laid out
         # Within 0.2 %: the browser rounds each line's height to its layout unit (1/64 px).
         assert [abs(h - d) <= d / 500 for h, d in zip(standing_in, drawn)] == [True] * len(drawn), viewport
+
+
+def test_a_link_to_a_heading_below_many_code_blocks_lands_on_it(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "12-genai-optimization/35-optimize-retrieval/#key-points-for-the-exam", wait_until="load")
+    page.wait_for_timeout(500)  # blocks near the heading are drawn; the heading must not move
+    top = page.evaluate("document.getElementById('key-points-for-the-exam').getBoundingClientRect().top")
+    header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+    context.close()
+    assert header <= top <= header + 40
