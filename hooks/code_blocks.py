@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 # Pygments writes an empty <span></span> between <pre> and <code>.
-CODE_BLOCK = re.compile(r"<pre(?P<pre>[^>]*)>(?P<gap>(?:<span></span>)?)<code(?P<code>[^>]*)>(?P<text>.*?)</code></pre>", re.S)
+CODE_BLOCK = re.compile(
+    r"<pre(?P<pre>[^>]*)>(?P<gap>(?:<span></span>)?)<code(?P<code>[^>]*)>(?P<text>.*?)</code></pre>", re.S)
 
 
 def with_size_and_focus(block: re.Match) -> str:

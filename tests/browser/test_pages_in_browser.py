@@ -136,7 +136,7 @@ def test_a_code_block_not_yet_drawn_is_as_tall_as_when_it_is(browser, site_url):
         context.close()
         assert skipped > len(drawn) / 2  # most blocks start off screen, not laid out
         # Within 0.2 %: the browser rounds each line's height to its layout unit (1/64 px).
-        assert [abs(h - d) <= d / 500 for h, d in zip(standing_in, drawn)] == [True] * len(drawn), viewport
+        assert [abs(h - d) <= d / 500 for h, d in zip(standing_in, drawn, strict=True)] == [True] * len(drawn), viewport
 
 
 def test_a_link_to_a_heading_below_many_code_blocks_lands_on_it(browser, site_url):
