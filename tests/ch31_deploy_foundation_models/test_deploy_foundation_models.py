@@ -182,6 +182,14 @@ PTU = runpy.run_path(str(FOLDER / "ptu_sizing.py"))
 DATA_ZONE, REGIONAL = "DataZoneProvisionedManaged", "ProvisionedManaged"
 
 
+def test_the_per_model_figures_are_learns():
+    """Every model the snippet sizes, with Learn's figures (facts/provisioned_throughput.yml)."""
+    learn = facts("provisioned_throughput")["models"]
+    assert set(PTU["MODELS"]) <= set(learn)
+    assert {name: figures._asdict() for name, figures in PTU["MODELS"].items()} == {
+        name: learn[name] for name in PTU["MODELS"]}
+
+
 def test_learns_worked_example():
     # Learn: 1,000 RPM x (200 in, 20 out) on gpt-5.2 Data Zone: (200,000 + 8 x 20,000) / 3,400 = 105.88 -> 110
     raw, ptus = PTU["ptus_needed"]("gpt-5.2", DATA_ZONE, 1_000, 200, 20)
