@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from tests.fake_azure import loopback
-from tests.fake_azure.chat_model import bearer_audience  # the same reading of a bearer token
+from tests.fake_azure.http import bearer_audience  # the same reading of a bearer token as the model's
 
 AUDIENCE = "https://monitor.azure.com"
 

@@ -43,7 +43,7 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from tests.fake_azure import chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools, loopback
-from tests.fake_azure.http import audience_of
+from tests.fake_azure.http import bearer_audience
 from tests.fake_azure.install import token_for
 
 AUDIENCES = {"https://cognitiveservices.azure.com", "https://ai.azure.com"}
@@ -232,11 +232,6 @@ def _target(path: str, body: dict) -> tuple[str, str | None]:
         return dated["deployment"], dated["operation"]
     v1 = V1_ROUTE.match(path)
     return body.get("model", ""), v1["operation"] if v1 else None
-
-
-def bearer_audience(authorization: str) -> str:
-    """The audience of an ``Authorization: Bearer`` header's token; empty for any other header."""
-    return audience_of(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else ""
 
 
 def _completion(deployment: Deployment, body: dict) -> dict:

@@ -72,3 +72,8 @@ def audience_of(token: str) -> str:
         return str(jwt.decode(token, options={"verify_signature": False}).get("aud", "")).rstrip("/")
     except jwt.PyJWTError:
         return ""
+
+
+def bearer_audience(authorization: str) -> str:
+    """The audience of an ``Authorization: Bearer`` header's token; empty for any other header."""
+    return audience_of(authorization.removeprefix("Bearer ")) if authorization.startswith("Bearer ") else ""
