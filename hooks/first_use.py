@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-MARK = re.compile(r'<abbr title="(?P<definition>[^"]*)">(?P<term>[^<]*)</abbr>')
+MARK = re.compile(r'<abbr title="[^"]*">(?P<term>[^<]*)</abbr>')
 
 
 def on_page_content(html, page, config, files):
