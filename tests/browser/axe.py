@@ -15,11 +15,15 @@ RULES = {"light": None, "dark": ["color-contrast", "link-in-text-block"]}
 WHOLE_PAGES = {"", "02-workspace/08-compute-targets/", "ch11_mlflow_notebooks/track_xgboost/"}
 CONTENT_ONLY = {"include": [[".md-content"]], "exclude": [[".md-content .highlight"]]}
 # Switch the scheme as Material's palette toggle does, with colour transitions off so axe reads
-# the final colours, not a frame of the fade.
+# the final colours, not a frame of the fade. axe finds a text's background by what is painted at
+# its place; a table or code block below the screen is not drawn until it nears it
+# (content-visibility in extra.css), so axe, scrolling to it, could read the footer that lay
+# under the block's placeholder. Every block is drawn here, as it is by the time a reader sees it.
 SWITCH_SCHEME = """scheme => {
-    if (!document.getElementById("no-transitions")) {
-        const style = Object.assign(document.createElement("style"), {id: "no-transitions"});
-        style.textContent = "*, *::before, *::after { transition: none !important; }";
+    if (!document.getElementById("as-drawn")) {
+        const style = Object.assign(document.createElement("style"), {id: "as-drawn"});
+        style.textContent = "*, *::before, *::after { transition: none !important; }"
+            + " .md-typeset :is(pre, table) { content-visibility: visible !important; }";
         document.head.append(style);
     }
     document.body.setAttribute("data-md-color-scheme", scheme);
