@@ -9,6 +9,7 @@ options ``data-option``; the exam has ``data-exam``, its score ``data-score``.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -29,6 +30,7 @@ EXAM_PAGE = "practice-exam.md"
 PROGRESS_PAGES = {"index.md", "exam-map.md"}
 HINTS = {"single": "Choose one.", "multiple": "Choose {n}.", "order": "Put the steps in order."}
 _bank: dict = {}
+_inline_markdown = markdown_lib.Markdown()  # one converter: building one costs more than a conversion
 
 
 def on_files(files, config):
@@ -63,9 +65,10 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+@functools.cache  # every question is drawn twice: on its chapter's page and on the practice exam's
 def _inline(text: str) -> str:
     """Markdown of one paragraph (code, emphasis) as HTML without the paragraph tag."""
-    return markdown_lib.markdown(str(text).strip()).removeprefix("<p>").removesuffix("</p>")
+    return _inline_markdown.reset().convert(str(text).strip()).removeprefix("<p>").removesuffix("</p>")
 
 
 def _learn_url(question: dict, chapter: dict, page) -> str:
