@@ -11,7 +11,9 @@ import requests
 from azure.identity import DefaultAzureCredential, get_bearer_token_provider
 from openai import AzureOpenAI, OpenAI
 
+from tests.fake_azure import chat_model as chat_model_module
 from tests.fake_azure.chat_answers import GUESS, NO_ANSWER
+from tests.fake_azure.chat_model import deployment_of
 
 SCOPE = "https://cognitiveservices.azure.com/.default"
 CONTEXT = ("Context:\nA compute instance is a managed workstation for one user. "
@@ -78,7 +80,7 @@ def test_keys_unknown_deployments_wrong_operations_and_missing_versions_are_refu
     with pytest.raises(openai.AuthenticationError, match="Key based authentication is disabled"):
         ask(keyed, "", "hello")
     chat = client(chat_model.endpoint)
-    with pytest.raises(openai.NotFoundError, match="DeploymentNotFound|does not exist"):
+    with pytest.raises(openai.NotFoundError, match="'gpt-9'. Chapter 30's foundry.bicep creates gpt-4o-mini, "):
         chat.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "hi"}])
     with pytest.raises(openai.BadRequestError, match="does not work with"):
         chat.embeddings.create(model="gpt-4o-mini", input="hi")
@@ -132,3 +134,18 @@ def test_a_request_that_offers_tools_gets_a_call_then_an_answer_from_its_result(
     unrelated = chat.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}],
                                              tools=tools)
     assert unrelated.choices[0].message.tool_calls is None  # no function shares a word with it: no call
+
+
+def test_a_deployment_is_only_of_a_model_version_azure_sells_and_has_not_retired(monkeypatch):
+    assert deployment_of("text-embedding-3-small", "1", "here").embeds
+    with pytest.raises(ValueError, match="here: DeploymentModelNotSupported: .*Name:gpt-4o-mini,Version:2023-01-01"):
+        deployment_of("gpt-4o-mini", "2023-01-01", "here")
+
+    class AfterRetirement(chat_model_module.date):
+        @classmethod
+        def today(cls):
+            return cls(2030, 1, 1)
+
+    monkeypatch.setattr(chat_model_module, "date", AfterRetirement)
+    with pytest.raises(ValueError, match="here: gpt-4o-mini version 2024-07-18 retired on 2027-10-01"):
+        deployment_of("gpt-4o-mini", "2024-07-18", "here")

@@ -64,6 +64,68 @@ resource project 'Microsoft.CognitiveServices/accounts/projects@2026-05-01' = {
 }
 // --8<-- [end:account]
 
+// --8<-- [start:models]
+// The models the later chapters call, deployed on the account: every project of the account sees them.
+// An account takes one deployment change at a time (two side by side fail with RequestConflict),
+// so each deployment waits for the one before it.
+resource chatModel 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01' = {
+  parent: foundry
+  name: 'gpt-4o-mini' // the name code passes as model=; here the model's own name
+  sku: {
+    name: 'GlobalStandard'
+    capacity: 50 // thousands of tokens a minute, taken from the subscription's quota
+  }
+  properties: {
+    model: {
+      format: 'OpenAI'
+      name: 'gpt-4o-mini'
+      version: '2024-07-18'
+    }
+    versionUpgradeOption: 'OnceCurrentVersionExpired' // pinned until this version retires
+  }
+}
+
+resource judgeModel 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01' = {
+  parent: foundry
+  name: 'gpt-4.1' // the evaluators' judge: a stronger model than the one it grades
+  sku: {
+    name: 'GlobalStandard'
+    capacity: 50
+  }
+  properties: {
+    model: {
+      format: 'OpenAI'
+      name: 'gpt-4.1'
+      version: '2025-04-14'
+    }
+    versionUpgradeOption: 'OnceCurrentVersionExpired'
+  }
+  dependsOn: [
+    chatModel
+  ]
+}
+
+resource embeddingModel 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01' = {
+  parent: foundry
+  name: 'text-embedding-3-small' // vectors for search and similarity
+  sku: {
+    name: 'GlobalStandard'
+    capacity: 100
+  }
+  properties: {
+    model: {
+      format: 'OpenAI'
+      name: 'text-embedding-3-small'
+      version: '1'
+    }
+    versionUpgradeOption: 'OnceCurrentVersionExpired'
+  }
+  dependsOn: [
+    judgeModel
+  ]
+}
+// --8<-- [end:models]
+
 // --8<-- [start:role]
 resource developerIsFoundryUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(project.id, developerPrincipalId, foundryUserRoleId)

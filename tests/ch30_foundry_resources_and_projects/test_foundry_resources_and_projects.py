@@ -8,6 +8,7 @@ reads the resources here, so the assertions below are about what Azure needs of 
 
 import json
 import os
+from datetime import date
 
 import pytest
 import requests
@@ -17,6 +18,8 @@ from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 
 from tests.conftest import SNIPPETS
 from tests.fake_azure import bicep
+from tests.fake_azure.catalog import facts
+from tests.fake_azure.chat_model import FOUNDRY_BICEP, created_by_chapter_30
 from tests.fake_azure.workspace import GROUP
 from tests.site.test_bicep import as_checkov_parses
 from tests.site.test_shell_snippets import run_script
@@ -36,6 +39,11 @@ BROADER_ROLES = {
 # Learn, "Configure private link for Foundry": the account's sub-resource and the zones its names resolve in.
 FOUNDRY_ZONES = {"privatelink.services.ai.azure.com", "privatelink.openai.azure.com",
                  "privatelink.cognitiveservices.azure.com"}
+# Learn, "Deployment types for Microsoft Foundry Models": the SKU names of the standard and provisioned types;
+# and the model deployment's versionUpgradeOption values (the accounts/deployments template reference).
+DEPLOYMENT_SKUS = {"GlobalStandard", "DataZoneStandard", "Standard", "GlobalProvisionedManaged",
+                   "DataZoneProvisionedManaged", "ProvisionedManaged"}
+UPGRADE_OPTIONS = {"OnceNewDefaultVersionAvailable", "OnceCurrentVersionExpired", "NoAutoUpgrade"}
 
 
 @pytest.fixture
@@ -168,6 +176,74 @@ def test_the_private_endpoint_reaches_the_account_and_resolves_in_its_zones():
     assert set(parsed_bicep()["variables"]["zoneNames"]) == FOUNDRY_ZONES
 
 
+def model_deployments() -> dict[str, dict]:
+    parsed = parsed_bicep()
+    return {symbol: config for symbol, config in parsed["resources"].items()
+            if parsed["types"][symbol] == bicep.MODEL_DEPLOYMENT}
+
+
+def test_the_account_deploys_model_versions_azure_still_sells():
+    deployments = model_deployments()
+    sold = facts("openai_models")["models"]
+
+    assert len(deployments) >= 2  # a chat model and an embedding model, at least
+    for config in deployments.values():
+        model = config["properties"]["model"]
+        assert (config["parent"], model["format"]) == ("foundry", "OpenAI")
+        assert sold[model["name"]]["version"] == model["version"]
+        assert sold[model["name"]]["retires"] > date.today()  # after it retires, a deployment answers only errors
+        assert config["sku"]["name"] in DEPLOYMENT_SKUS
+        assert config["sku"]["capacity"] > 0  # thousands of tokens a minute, from the subscription's quota
+        assert config["properties"]["versionUpgradeOption"] in UPGRADE_OPTIONS
+    kinds = {sold[config["properties"]["model"]["name"]]["kind"] for config in deployments.values()}
+    assert kinds == {"chat", "embeddings"}
+    # the fake model deployment the later chapters call serves exactly these names
+    assert {config["name"] for config in deployments.values()} == set(created_by_chapter_30())
+
+
+def test_the_model_deployments_are_written_one_after_another():
+    deployments = model_deployments()
+
+    def waits_for(symbol: str) -> set[str]:
+        direct = set(deployments[symbol].get("dependsOn", [])) & set(deployments)
+        return direct.union(*(waits_for(other) for other in direct))
+
+    # Azure takes one deployment change of an account at a time: the deployments must form a chain,
+    # the first waiting for none, the next for one, and so on
+    assert sorted(len(waits_for(symbol)) for symbol in deployments) == list(range(len(deployments)))
+
+
+def test_model_deployments_written_side_by_side_are_refused(tmp_path):
+    embedding_waits = "  dependsOn: [\n    judgeModel\n  ]\n"
+    assert embedding_waits in FOUNDRY_BICEP.read_text()
+
+    result, _ = run_script(FOLDER / "deploy_foundry.sh", tmp_path, edit=("foundry.bicep", embedding_waits, ""))
+
+    assert result.returncode != 0
+    assert "(RequestConflict) Another operation is being performed on the parent resource 'foundry'" in result.stderr
+    assert "embeddingModel (foundry.bicep:" in result.stderr
+
+
+LOOP = """resource account 'Microsoft.CognitiveServices/accounts@2026-05-01' = {{
+  name: 'aif-loop'
+}}
+
+{decorator}
+resource models 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01' = [for name in names: {{
+  parent: account
+  name: name
+}}]
+"""
+
+
+@pytest.mark.parametrize(("decorator", "refused"), [("", True), ("@batchSize(1)", False)])
+def test_a_loop_of_model_deployments_needs_a_batch_of_one(tmp_path, decorator, refused):
+    path = tmp_path / "models.bicep"
+    path.write_text(LOOP.format(decorator=decorator))
+
+    assert bool(bicep.conflicts(bicep.read_template(path))) is refused
+
+
 def test_the_script_deploys_the_template_and_reads_the_project_endpoint(tmp_path):
     result, calls = run_script(FOLDER / "deploy_foundry.sh", tmp_path)
 
@@ -189,14 +265,14 @@ ACCOUNT = "/subscriptions/*/resourceGroups/rg-ai300-foundry/providers/Microsoft.
 
 @pytest.fixture
 def foundry(workspace, monkeypatch):
-    """What foundry.bicep leaves in Azure, plus what a team adds: a model deployment on the resource
-    (ARM: accounts/deployments) and a connection on the project (accounts/projects/connections)."""
+    """What foundry.bicep leaves in Azure (the account, its project and its model deployments, ARM:
+    accounts/deployments), plus what a team adds: a connection on the project (accounts/projects/connections)."""
     store = workspace.azure.arm
     store.put(ACCOUNT, {"kind": "AIServices", "location": "eastus2", "properties": {
         "customSubDomainName": "aif-ai300", "allowProjectManagement": True, "disableLocalAuth": True}})
     store.put(f"{ACCOUNT}/projects/proj-ai300-chat", {"location": "eastus2", "properties": {}})
-    store.put(f"{ACCOUNT}/deployments/chat", {"sku": {"name": "GlobalStandard", "capacity": 50}, "properties": {
-        "model": {"format": "OpenAI", "name": "gpt-4.1-mini", "version": "2025-04-14"}}})
+    for config in model_deployments().values():
+        store.put(f"{ACCOUNT}/deployments/{config['name']}", {key: config[key] for key in ("sku", "properties")})
     store.put(f"{ACCOUNT}/projects/proj-ai300-chat/connections/search", {"properties": {
         "category": "CognitiveSearch", "target": "https://srch-ai300.search.windows.net", "authType": "AAD"}})
     endpoint = "https://aif-ai300.services.ai.azure.com/api/projects/proj-ai300-chat"
@@ -210,10 +286,12 @@ def test_the_project_client_lists_connections_and_the_resource_deployments(found
     calls = [url for method, url in foundry.azure.requests if "services.ai.azure.com" in url]
     assert [url.split("/proj-ai300-chat/")[1] for url in calls] == [
         "connections?api-version=v1", "deployments?api-version=v1"]
+    deployed = [f"deployment {c['name']}: OpenAI {c['properties']['model']['name']} "
+                f"{c['properties']['model']['version']}, {c['sku']['name']} x{c['sku']['capacity']}"
+                for c in model_deployments().values()]  # the resource's, seen by the project
     assert capsys.readouterr().out.splitlines() == [
         "connection search: ConnectionType.AZURE_AI_SEARCH at https://srch-ai300.search.windows.net (AAD)",
-        "deployment chat: OpenAI gpt-4.1-mini 2025-04-14, GlobalStandard x50",  # the resource's, seen by the project
-    ]
+        *deployed]
 
 
 def test_a_project_that_does_not_exist_is_not_found(foundry, run_snippet, monkeypatch):

@@ -26,7 +26,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from tests.conftest import SNIPPETS
 from tests.fake_azure import chat_answers
 from tests.fake_azure.app_insights import Ingestion
-from tests.fake_azure.chat_model import DEPLOYMENTS, count_tokens, prompt_tokens
+from tests.fake_azure.chat_model import count_tokens, prompt_tokens
 from tests.fake_azure.rules import SERVERLESS_SPARK_SIZES
 
 FOLDER = SNIPPETS / "ch34_trace_and_monitor_genai_apps"
@@ -97,7 +97,7 @@ def test_the_model_span_follows_the_gen_ai_conventions(traced, chat_model):
     assert attributes["gen_ai.provider.name"] in {v.value for v in gen_ai_attributes.GenAiProviderNameValues}
     # span name: "{gen_ai.operation.name} {gen_ai.request.model}"
     assert span.name == f"{attributes['gen_ai.operation.name']} {attributes['gen_ai.request.model']}"
-    deployment = DEPLOYMENTS[attributes["gen_ai.request.model"]]
+    deployment = chat_model.deployments[attributes["gen_ai.request.model"]]
     assert attributes["gen_ai.response.model"] == f"{deployment.model}-{deployment.version}"
     [sent] = chat_model.requests
     # the usage the service counted for this very request, recounted with the server's own tokenizer
@@ -212,7 +212,7 @@ def test_tokens_and_cost_add_up_what_the_service_counted(chat_model, run_snippet
     run_snippet("ch34_trace_and_monitor_genai_apps/traced_app.py", *questions)
     spans = REPORT["read_spans"]("spans.jsonl")
     usage = REPORT["token_usage"](spans)
-    deployment = DEPLOYMENTS["gpt-4o-mini"]
+    deployment = chat_model.deployments["gpt-4o-mini"]
     sent = chat_model.requests
     assert usage == {f"{deployment.model}-{deployment.version}": {
         "calls": len(questions), "input": sum(prompt_tokens(r["messages"]) for r in sent),

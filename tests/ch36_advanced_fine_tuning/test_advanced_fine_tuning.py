@@ -18,7 +18,7 @@ from openai import AuthenticationError, BadRequestError, OpenAI
 
 from tests.conftest import SNIPPETS
 from tests.fake_azure import chat_answers, chat_fine_tuning, chat_simulator, job_envs
-from tests.fake_azure.chat_model import ChatModel, Deployment
+from tests.fake_azure.chat_model import ChatModel, Deployment, deployment_of
 from tests.fake_azure.install import token_for
 
 FOLDER = SNIPPETS / "ch36_advanced_fine_tuning"
@@ -374,7 +374,7 @@ def test_the_candidate_is_promoted_only_if_it_beats_its_base(curated, chat_model
     folder, _ = curated
     # What the reader deployed: the fine-tuned model to a dev deployment, and its base model.
     chat_model.deployments["study-assistant-dev"] = Deployment("gpt-4.1-mini-2025-04-14.ft-" + "a" * 32, "1")
-    chat_model.deployments["gpt-4.1-mini"] = Deployment("gpt-4.1-mini", "2025-04-14")
+    chat_model.deployments["gpt-4.1-mini"] = deployment_of("gpt-4.1-mini", "2025-04-14", "the base model's deployment")
     done = in_evaluation_env(chat_model, [str(FOLDER / "compare_with_base.py"), "study-assistant-dev", "gpt-4.1-mini"],
                              cwd=folder)
     report = json.loads((folder / "comparison.json").read_text())

@@ -14,6 +14,7 @@ Bicep's parameter decorators (https://learn.microsoft.com/azure/azure-resource-m
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ OUTPUT = re.compile(r"^output (?P<name>\w+) (?P<type>\w+) = (?P<value>.+)$")
 USING = re.compile(r"^using '(?P<path>[^']+)'$")
 ASSIGNED = re.compile(r"^param (?P<name>\w+) = (?P<value>.+)$")
 INTERPOLATED = re.compile(r"\$\{(\w+)\}")
+BODY_SETTING = re.compile(r"^'?(?P<key>[\w.-]+)'?: (?P<value>.+)$")
 DECORATOR = re.compile(r"^@(?P<name>\w+)\((?P<argument>.*)\)$", re.S)
+MODEL_DEPLOYMENT = "Microsoft.CognitiveServices/accounts/deployments"
 
 
 @dataclass
@@ -45,7 +48,9 @@ class Template:
     path: Path
     parameters: dict[str, Parameter] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
-    resources: dict[str, dict] = field(default_factory=dict)  # symbol -> type, version, name, identity?
+    # symbol -> type, version, name, identity?, depends_on (symbols), body ({"sku.name": "'S0'", ...}:
+    # the resource's literal settings by dotted path, as written, arrays of objects left out)
+    resources: dict[str, dict] = field(default_factory=dict)
     modules: dict[str, Template] = field(default_factory=dict)
     outputs: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (type, expression)
 
@@ -69,15 +74,12 @@ def read_template(path: Path) -> Template:
     template = Template(path)
     lines = path.read_text().splitlines()
     decorators: list[str] = []
-    symbol, depth = None, 0  # the resource whose body is being read
-    for line in lines:
+    symbol, depth, keys, arrays = None, 0, [], 0  # the resource whose body is being read, and where in it
+    for number, line in enumerate(lines, start=1):
         text = line.split(" //")[0].rstrip()
         if symbol:
+            arrays = _read_body_line(template.resources[symbol], text.strip(), keys, arrays)
             depth += text.count("{") - text.count("}")
-            if depth == 1 and text.strip().startswith("name: "):
-                template.resources[symbol]["name"] = text.strip().removeprefix("name: ")
-            if "type: 'SystemAssigned'" in text:
-                template.resources[symbol]["identity"] = True
             symbol = symbol if depth > 0 else None
             continue
         if text.startswith("@"):
@@ -90,13 +92,38 @@ def read_template(path: Path) -> Template:
         elif match := VAR.match(text):
             template.variables[match["name"]] = match["value"]
         elif match := RESOURCE.match(text):
-            symbol, depth = match["symbol"], 1
-            template.resources[symbol] = {"type": match["type"], "version": match["version"]}
+            symbol, depth, keys, arrays = match["symbol"], 1, [], 0
+            template.resources[symbol] = {"type": match["type"], "version": match["version"], "line": number,
+                                          "depends_on": [], "body": {}, "loop": "[for " in text,
+                                          "one_at_a_time": "@batchSize(1)" in decorators}
+            decorators = []
         elif match := MODULE.match(text):
             template.modules[match["symbol"]] = read_template(path.parent / match["path"])
         elif match := OUTPUT.match(text):
             template.outputs[match["name"]] = (match["type"], match["value"])
+    for resource in template.resources.values():
+        resource.update(name=resource["body"].get("name"),
+                        identity=resource["body"].get("identity.type") == "'SystemAssigned'")
     return template
+
+
+def _read_body_line(resource: dict, text: str, path: list[str], arrays: int) -> int:
+    """One line of a resource's body: a setting, an object opened or closed, a ``dependsOn`` entry.
+    ``path`` holds the keys of the objects open; ``arrays`` counts the arrays open, and is returned."""
+    after = arrays + text.count("[") - text.count("]")
+    if arrays:  # inside an array: only dependsOn's symbols are kept
+        if path == ["dependsOn"] and text != "]":
+            resource["depends_on"].append(text)
+        if after == 0 and text == "]":
+            path.pop()
+    elif setting := BODY_SETTING.match(text):
+        if setting["value"] in ("{", "["):
+            path.append(setting["key"])
+        else:
+            resource["body"][".".join([*path, setting["key"]])] = setting["value"]
+    elif text.startswith("}") and path:
+        path.pop()
+    return after
 
 
 def _parameter(match: re.Match, decorators: list[str]) -> Parameter:
@@ -148,6 +175,36 @@ def problems(template: Template, values: dict) -> list[str]:
             found.append(f"InvalidTemplate: the provided value for the template parameter '{name}' is longer "
                          f"than the maximum length {parameter.max_length}")
     return found
+
+
+def conflicts(template: Template) -> list[str]:
+    """Model deployments of one account that Azure Resource Manager would write side by side. An account
+    takes one deployment change at a time and refuses the other with ``RequestConflict``
+    (Azure/bicep#11211, Azure/azure-dev#9398): one must depend on the other, and a loop of them
+    needs ``@batchSize(1)``."""
+    deployments = {symbol: resource for symbol, resource in template.resources.items()
+                   if resource["type"] == MODEL_DEPLOYMENT}
+
+    def waits_for(symbol: str) -> set[str]:
+        direct = set(template.resources[symbol]["depends_on"]) & set(template.resources)
+        return direct.union(*(waits_for(other) for other in direct))
+
+    found = []
+    for first, second in itertools.combinations(deployments, 2):
+        parent = deployments[first]["body"].get("parent")
+        if parent == deployments[second]["body"].get("parent") and not (
+                first in waits_for(second) or second in waits_for(first)):
+            found.append(_conflict(template, parent, [first, second]))
+    found += [_conflict(template, resource["body"].get("parent"), [symbol]) for symbol, resource in deployments.items()
+              if resource["loop"] and not resource["one_at_a_time"]]
+    return found
+
+
+def _conflict(template: Template, parent: str | None, symbols: list[str]) -> str:
+    where = " and ".join(f"{symbol} ({template.path.name}:{template.resources[symbol]['line']})" for symbol in symbols)
+    return (f"RequestConflict: Another operation is being performed on the parent resource '{parent}'. "
+            f"Please try again later. {where} deploy side by side: make each model deployment of an account "
+            "depend on the one before it")
 
 
 @dataclass

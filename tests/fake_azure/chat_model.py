@@ -15,9 +15,11 @@ or ``https://<name>.services.ai.azure.com`` answers them:
 
 Azure's rules kept: Microsoft Entra ID only (the resource has local authentication disabled, as
 chapter 30's Bicep sets it: an ``api-key`` header is refused with 401) and the token's audience must
-be ``https://cognitiveservices.azure.com`` or ``https://ai.azure.com``; an unknown deployment is
-404 ``DeploymentNotFound``; a chat request to an embedding deployment and the reverse are 400
-``OperationNotSupported``; the date-based routes need ``api-version`` (404 otherwise).
+be ``https://cognitiveservices.azure.com`` or ``https://ai.azure.com``; the deployments are those
+chapter 30's ``foundry.bicep`` creates (``created_by_chapter_30``), each of a model version Azure sells
+and has not retired, and any other is 404 ``DeploymentNotFound``; a chat request to an embedding
+deployment and the reverse are 400 ``OperationNotSupported``; the date-based routes need
+``api-version`` (404 otherwise).
 
 What the model says is a pure function of the request: the first of ``RESPONDERS`` that recognises
 the prompt answers it (an evaluator's judging prompt, a simulator's, a request that offers tools),
@@ -39,14 +41,18 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from tests.fake_azure import chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools, loopback
+from tests.fake_azure import bicep, chat_answers, chat_fine_tuning, chat_judges, chat_simulator, chat_tools, loopback
+from tests.fake_azure.catalog import facts
 from tests.fake_azure.http import bearer_audience
 from tests.fake_azure.install import token_for
 
 AUDIENCES = {"https://cognitiveservices.azure.com", "https://ai.azure.com"}
+FOUNDRY_BICEP = Path(__file__).resolve().parents[2] / "snippets/ch30_foundry_resources_and_projects/foundry.bicep"
 IDENTITY_HEADER = "loopback-identity"  # what IDENTITY_HEADER holds for the processes the tests start
 DATED_ROUTE = re.compile(r"^/openai/deployments/(?P<deployment>[^/]+)/(?P<operation>chat/completions|embeddings)$")
 V1_ROUTE = re.compile(r"^/openai/v1/(?P<operation>chat/completions|embeddings)$")
@@ -69,11 +75,29 @@ class Deployment:
     dimensions: int = 0  # an embedding model's native vector length
 
 
-DEPLOYMENTS = {
-    "gpt-4o-mini": Deployment("gpt-4o-mini", "2024-07-18"),
-    "gpt-4.1": Deployment("gpt-4.1", "2025-04-14"),
-    "text-embedding-3-small": Deployment("text-embedding-3-small", "1", embeds=True, dimensions=1536),
-}
+def deployment_of(model: str, version: str, where: str) -> Deployment:
+    """A deployment of ``model`` at ``version``, as Azure creates one: only of a version it sells
+    and has not retired (``facts/openai_models.yml``). ``where`` names what asks for it."""
+    known = facts("openai_models")["models"].get(model)
+    if known is None or known["version"] != version:
+        raise ValueError(f"{where}: DeploymentModelNotSupported: the model 'Format:OpenAI,Name:{model},"
+                         f"Version:{version}' is not one the fake knows Azure to sell (facts/openai_models.yml)")
+    if known["retires"] <= date.today():
+        raise ValueError(f"{where}: {model} version {version} retired on {known['retires']}: Azure refuses "
+                         "new deployments of it and its deployments answer only errors")
+    return Deployment(model, version, embeds=known["kind"] == "embeddings", dimensions=known.get("dimensions", 0))
+
+
+def created_by_chapter_30() -> dict[str, Deployment]:
+    """The model deployments chapter 30's ``foundry.bicep`` creates on the Foundry resource, by name."""
+    template = bicep.read_template(FOUNDRY_BICEP)
+    found = {}
+    for resource in template.resources.values():
+        if resource["type"] == bicep.MODEL_DEPLOYMENT:
+            body = {key: value.strip("'") for key, value in resource["body"].items()}
+            found[body["name"]] = deployment_of(body["properties.model.name"], body["properties.model.version"],
+                                                f"{FOUNDRY_BICEP.name}:{resource['line']}")
+    return found
 
 
 def count_tokens(text: str) -> int:
@@ -102,7 +126,7 @@ class ChatModel:
     """The running server: ``endpoint`` is what a reader's ``AZURE_OPENAI_ENDPOINT`` would hold;
     ``requests`` keeps every request body answered, in order (what a test inspects)."""
 
-    deployments: dict[str, Deployment] = field(default_factory=lambda: dict(DEPLOYMENTS))
+    deployments: dict[str, Deployment] = field(default_factory=created_by_chapter_30)
     requests: list[dict] = field(default_factory=list)
     tuning: chat_fine_tuning.Service = field(default_factory=chat_fine_tuning.Service)  # files, fine-tuning jobs
 
@@ -176,7 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
         deployment = self.owner.deployments.get(name)
         if deployment is None:
             return 404, "DeploymentNotFound", (f"The API deployment for this resource does not exist: '{name}'. "
-                                               "Deployments are created on the Foundry resource (chapter 31).")
+                                               f"Chapter 30's {FOUNDRY_BICEP.name} creates "
+                                               f"{', '.join(self.owner.deployments)} on the Foundry resource.")
         if deployment.embeds != (operation == "embeddings"):
             return 400, "OperationNotSupported", f"The {operation} operation does not work with '{name}'."
         return None

@@ -7,7 +7,8 @@ of cli_fakes.py), so ``$(az ... --query appId -o tsv)`` gives the script a value
 what Azure refuses, with the service's words:
 - a deployment to a resource group this run did not create (ARM: ``ResourceGroupNotFound``), of a
   template file that does not exist, or with parameters the template does not declare, leaves out,
-  or does not allow (bicep.py reads them);
+  or does not allow, or that writes two model deployments of one account side by side
+  (``RequestConflict``; bicep.py reads them);
 - a service principal, federated credential or role assignment for an application or principal
   that does not exist (Microsoft Graph: ``Request_ResourceNotFound``);
 - a federated credential without its name, issuer, subject and one audience, or with an issuer and
@@ -93,7 +94,7 @@ def _template(call: Call, state) -> tuple[bicep.Template, dict]:
         if using != file.resolve():
             raise Refusal(f"{word}: its using declaration names {using.name}, not the template file {file.name}")
         values.update(given)
-    if found := bicep.problems(template, values):
+    if found := bicep.problems(template, values) + bicep.conflicts(template):
         raise Refusal("\n".join(f"({problem.split(': ', 1)[0]}) {problem.split(': ', 1)[1]}" for problem in found))
     return template, values
 

@@ -34,10 +34,11 @@ def report() -> dict:
 @functools.cache
 def as_checkov_parses(path: Path) -> dict:
     """A Bicep file as checkov's own parser reads it: ``resources`` (each one's config, by symbolic
-    name) and ``variables``, for tests that compare a template with what Azure is sent."""
+    name), their ``types`` and ``variables``, for tests that compare a template with what Azure is sent."""
     read = ("import json, sys; from pathlib import Path; from checkov.bicep.parser import Parser; "
             "template, _ = Parser().parse(Path(sys.argv[1])); "
             "print(json.dumps({'resources': {k: v['config'] for k, v in template['resources'].items()}, "
+            "'types': {k: v['type'] for k, v in template['resources'].items()}, "
             "'variables': {k: v['value'] for k, v in template['variables'].items()}}, default=str))")
     done = subprocess.run([str(CHECKOV.parent / "python"), "-c", read, str(path)],
                           capture_output=True, text=True, check=True)
