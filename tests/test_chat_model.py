@@ -27,7 +27,7 @@ def client(endpoint: str) -> AzureOpenAI:
 
 def ask(chat, system: str, user: str, **options) -> str:
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-    return chat.chat.completions.create(model="gpt-4o-mini", messages=messages, **options).choices[0].message.content
+    return chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, **options).choices[0].message.content
 
 
 def test_the_answer_comes_from_the_context_and_brevity_is_asked_for(chat_model):
@@ -45,9 +45,9 @@ def test_the_answer_comes_from_the_context_and_brevity_is_asked_for(chat_model):
 def test_usage_is_counted_and_max_tokens_cuts_the_answer(chat_model):
     chat = client(chat_model.endpoint)
     messages = [{"role": "user", "content": CONTEXT + "What is a compute instance?"}]
-    full = chat.chat.completions.create(model="gpt-4o-mini", messages=messages)
-    cut = chat.chat.completions.create(model="gpt-4o-mini", messages=messages, max_tokens=3)
-    assert full.model.startswith("gpt-4o-mini") and full.choices[0].finish_reason == "stop"
+    full = chat.chat.completions.create(model="gpt-4.1-mini", messages=messages)
+    cut = chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, max_tokens=3)
+    assert full.model.startswith("gpt-4.1-mini") and full.choices[0].finish_reason == "stop"
     assert full.usage.total_tokens == full.usage.prompt_tokens + full.usage.completion_tokens
     assert cut.choices[0].finish_reason == "length" and cut.usage.completion_tokens <= 3
     assert cut.usage.prompt_tokens == full.usage.prompt_tokens
@@ -56,8 +56,8 @@ def test_usage_is_counted_and_max_tokens_cuts_the_answer(chat_model):
 def test_streaming_sends_the_same_answer_in_pieces_then_usage(chat_model):
     chat = client(chat_model.endpoint)
     messages = [{"role": "user", "content": CONTEXT + "What is a compute instance?"}]
-    whole = chat.chat.completions.create(model="gpt-4o-mini", messages=messages)
-    chunks = list(chat.chat.completions.create(model="gpt-4o-mini", messages=messages, stream=True,
+    whole = chat.chat.completions.create(model="gpt-4.1-mini", messages=messages)
+    chunks = list(chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, stream=True,
                                                stream_options={"include_usage": True}))
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == whole.choices[0].message.content
     assert len(chunks) > 2 and chunks[-1].usage.total_tokens == whole.usage.total_tokens
@@ -80,10 +80,10 @@ def test_keys_unknown_deployments_wrong_operations_and_missing_versions_are_refu
     with pytest.raises(openai.AuthenticationError, match="Key based authentication is disabled"):
         ask(keyed, "", "hello")
     chat = client(chat_model.endpoint)
-    with pytest.raises(openai.NotFoundError, match="'gpt-9'. Chapter 30's foundry.bicep creates gpt-4o-mini, "):
+    with pytest.raises(openai.NotFoundError, match="'gpt-9'. Chapter 30's foundry.bicep creates gpt-4.1-mini, "):
         chat.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "hi"}])
     with pytest.raises(openai.BadRequestError, match="does not work with"):
-        chat.embeddings.create(model="gpt-4o-mini", input="hi")
+        chat.embeddings.create(model="gpt-4.1-mini", input="hi")
     undated = AzureOpenAI(azure_endpoint=chat_model.endpoint, api_version="latest",
                           azure_ad_token_provider=get_bearer_token_provider(DefaultAzureCredential(), SCOPE))
     with pytest.raises(openai.NotFoundError):
@@ -119,27 +119,27 @@ def test_a_request_that_offers_tools_gets_a_call_then_an_answer_from_its_result(
                                   ("price_cluster", "The hourly price of a compute cluster.")]]
     messages = [{"role": "system", "content": "Be brief."},
                 {"role": "user", "content": "What does a dedicated compute cluster of 4 nodes cost?"}]
-    first = chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
+    first = chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, tools=tools)
     (call,) = first.choices[0].message.tool_calls
     assert first.choices[0].finish_reason == "tool_calls" and first.choices[0].message.content is None
     assert call.function.name == "price_cluster"
     assert json.loads(call.function.arguments) == {"text": messages[1]["content"], "nodes": 4, "tier": "dedicated"}
-    streamed = list(chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools, stream=True))
+    streamed = list(chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, tools=tools, stream=True))
     assert streamed[0].choices[0].delta.tool_calls[0].id == call.id  # the same conversation, the same call
     result = "A dedicated cluster of 4 nodes costs 12 dollars an hour."
     messages += [first.choices[0].message.model_dump(exclude_none=True),
                  {"role": "tool", "tool_call_id": call.id, "content": result}]
-    second = chat.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
+    second = chat.chat.completions.create(model="gpt-4.1-mini", messages=messages, tools=tools)
     assert second.choices[0].message.content == result and second.choices[0].finish_reason == "stop"
-    unrelated = chat.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello"}],
+    unrelated = chat.chat.completions.create(model="gpt-4.1-mini", messages=[{"role": "user", "content": "Hello"}],
                                              tools=tools)
     assert unrelated.choices[0].message.tool_calls is None  # no function shares a word with it: no call
 
 
 def test_a_deployment_is_only_of_a_model_version_azure_sells_and_has_not_retired(monkeypatch):
     assert deployment_of("text-embedding-3-small", "1", "here").embeds
-    with pytest.raises(ValueError, match="here: DeploymentModelNotSupported: .*Name:gpt-4o-mini,Version:2023-01-01"):
-        deployment_of("gpt-4o-mini", "2023-01-01", "here")
+    with pytest.raises(ValueError, match="here: DeploymentModelNotSupported: .*Name:gpt-4.1-mini,Version:2023-01-01"):
+        deployment_of("gpt-4.1-mini", "2023-01-01", "here")
 
     class AfterRetirement(chat_model_module.date):
         @classmethod
@@ -147,5 +147,5 @@ def test_a_deployment_is_only_of_a_model_version_azure_sells_and_has_not_retired
             return cls(2030, 1, 1)
 
     monkeypatch.setattr(chat_model_module, "date", AfterRetirement)
-    with pytest.raises(ValueError, match="here: gpt-4o-mini version 2024-07-18 retired on 2027-10-01"):
-        deployment_of("gpt-4o-mini", "2024-07-18", "here")
+    with pytest.raises(ValueError, match="here: gpt-4.1-mini version 2025-04-14 retired on 2027-10-14"):
+        deployment_of("gpt-4.1-mini", "2025-04-14", "here")

@@ -70,7 +70,7 @@ resource project 'Microsoft.CognitiveServices/accounts/projects@2026-05-01' = {
 // so each deployment waits for the one before it.
 resource chatModel 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01' = {
   parent: foundry
-  name: 'gpt-4o-mini' // the name code passes as model=; here the model's own name
+  name: 'gpt-4.1-mini' // the name code passes as model=; here the model's own name
   sku: {
     name: 'GlobalStandard'
     capacity: 50 // thousands of tokens a minute, taken from the subscription's quota
@@ -78,8 +78,8 @@ resource chatModel 'Microsoft.CognitiveServices/accounts/deployments@2026-05-01'
   properties: {
     model: {
       format: 'OpenAI'
-      name: 'gpt-4o-mini'
-      version: '2024-07-18'
+      name: 'gpt-4.1-mini'
+      version: '2025-04-14'
     }
     versionUpgradeOption: 'OnceCurrentVersionExpired' // pinned until this version retires
   }

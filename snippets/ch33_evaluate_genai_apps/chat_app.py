@@ -21,7 +21,7 @@ client = AzureOpenAI(
 def answer(query: str, context: str) -> dict:
     """The target evaluate() calls once per row: its keys become ${target.<key>} columns."""
     completion = client.chat.completions.create(
-        model="gpt-4o-mini",  # the deployment's name
+        model="gpt-4.1-mini",  # the deployment's name
         messages=[
             {"role": "system", "content": SYSTEM_PROMPT},
             {"role": "user", "content": f"Context:\n{context}\n\n{query}"},

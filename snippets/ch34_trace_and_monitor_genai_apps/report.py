@@ -76,7 +76,7 @@ def token_usage(spans: list[dict]) -> dict[str, dict[str, int]]:
 # --8<-- [start:cost]
 def cost(usage: dict[str, dict[str, int]], prices: dict[str, dict[str, float]]) -> float:
     """The spend at your prices per million tokens; a price is found by the model's name
-    (gpt-4o-mini prices gpt-4o-mini-2024-07-18). A model without a price is an error."""
+    (gpt-4.1-mini prices gpt-4.1-mini-2025-04-14). A model without a price is an error."""
     total = 0.0
     for model, tokens in usage.items():
         names = [name for name in prices if model.startswith(name)]

@@ -41,7 +41,7 @@ def model_client() -> AzureOpenAI:
 class StudyHelper:
     """Answers a question from DOCUMENTS with a chat model, one trace per question."""
 
-    def __init__(self, client: AzureOpenAI, tracer: Tracer, deployment: str = "gpt-4o-mini"):
+    def __init__(self, client: AzureOpenAI, tracer: Tracer, deployment: str = "gpt-4.1-mini"):
         self.client, self.tracer, self.deployment = client, tracer, deployment
         endpoint = urlsplit(str(client.base_url))
         self.server = {"server.address": endpoint.hostname, "server.port": endpoint.port or 443}

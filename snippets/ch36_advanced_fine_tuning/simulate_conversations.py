@@ -30,7 +30,7 @@ SYSTEM = "You are a study assistant for Azure fine-tuning. Answer in one sentenc
 async def study_assistant(messages: dict, stream=False, session_state=None, context=None) -> dict:
     conversation = messages["messages"]
     reply = await assistant.chat.completions.create(
-        model="gpt-4o-mini",  # the deployment that serves the app
+        model="gpt-4.1-mini",  # the deployment that serves the app
         messages=[
             {"role": "system", "content": f"{SYSTEM}\nContext:\n{GUIDE}"},
             *({"role": m["role"], "content": m["content"]} for m in conversation),

@@ -62,7 +62,7 @@ def test_the_request_follows_the_chat_completions_tool_calling_shape(tmp_path, c
 
     system, user = first["messages"]
     assert system["role"] == "system" and "FAQ tool" in system["content"]  # the agent's instructions
-    assert (first["deployment"], first["tool_choice"]) == ("gpt-4o-mini", "auto")
+    assert (first["deployment"], first["tool_choice"]) == ("gpt-4.1-mini", "auto")
     (offered,) = first["tools"]
     assert offered["type"] == "function" and offered["function"]["name"] == "look_up_faq"
     parameters = offered["function"]["parameters"]  # the JSON schema of the function's signature
@@ -93,7 +93,7 @@ def test_tracing_records_agent_model_and_tool_spans_with_token_usage(tmp_path, c
     printed = run("faq_agent.py", tmp_path, chat_model)
     spans = [(name, ast.literal_eval(used)) for name, used in
              re.findall(r"^span (.+): input and output tokens (\[.*\])$", printed, re.M)]
-    assert [name for name, _ in spans] == 2 * ["chat gpt-4o-mini", "execute_tool look_up_faq", "chat gpt-4o-mini",
+    assert [name for name, _ in spans] == 2 * ["chat gpt-4.1-mini", "execute_tool look_up_faq", "chat gpt-4.1-mini",
                                                "invoke_agent faq-agent"]
     # each model span counts what the deployment counted for its request (recomputed from the requests)
     model_spans = [used for name, used in spans if name.startswith("chat ")]

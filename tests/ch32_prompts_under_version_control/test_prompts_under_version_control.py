@@ -68,7 +68,7 @@ def test_each_variant_calls_the_deployment_its_file_names_with_its_own_messages(
         system, user = request["messages"]
         # the v1 route (kind: foundry): the deployment is the body's model, with the file's options
         assert request["operation"] == "chat/completions" and request["model"] == request["deployment"]
-        assert request["deployment"] == model["id"] == "gpt-4o-mini"
+        assert request["deployment"] == model["id"] == "gpt-4.1-mini"
         assert request["temperature"] == model["options"]["temperature"]
         assert request["max_completion_tokens"] == model["options"]["maxOutputTokens"]
         assert system["role"] == "system" and system["content"] in prompt_file.read_text()
@@ -168,7 +168,7 @@ def test_a_file_in_the_first_prompty_format_does_not_load_in_prompty_2(tmp_path)
 
 BROKEN = {
     "yaml.prompty": "---\nname: broken\nmodel: [\n---\nsystem:\nhi\n",
-    "keyed.prompty": ("---\nname: keyed\nmodel:\n  id: gpt-4o-mini\n  provider: foundry\n  connection:\n"
+    "keyed.prompty": ("---\nname: keyed\nmodel:\n  id: gpt-4.1-mini\n  provider: foundry\n  connection:\n"
                       "    kind: key\n    endpoint: https://contoso.openai.azure.com\n    apiKey: abc123\n"
                       "---\nuser:\nhello\n"),
     "no_model.prompty": "---\nname: bare\n---\nsystem:\nBe brief.\nuser:\n{{question}}\n",
@@ -176,7 +176,7 @@ BROKEN = {
         "  format:\n    kind: jinja2\n", LOOSE),
     "stowaway_key.prompty": (CHAPTER / "prompts/answer_grounded.prompty").read_text().replace(
         "    kind: foundry\n", "    kind: foundry\n    apiKey: abc123\n"),  # prompty ignores it; Git keeps it
-    "untrusted.prompty": ("---\nname: elsewhere\nmodel:\n  id: gpt-4o-mini\n  connection:\n    kind: foundry\n"
+    "untrusted.prompty": ("---\nname: elsewhere\nmodel:\n  id: gpt-4.1-mini\n  connection:\n    kind: foundry\n"
                           "    endpoint: https://prompts.example.com\n---\nuser:\nhello\n"),
 }
 

@@ -100,7 +100,7 @@ def test_the_workflows_steps_evaluate_every_row_and_the_gate_passes(chat_model, 
     assert len(rows) == len(ROWS)
 
     # the target ran once a row, on the app's deployment, with the prompt kept in the repository
-    app_calls = [r for r in chat_model.requests if r["deployment"] == "gpt-4o-mini"]
+    app_calls = [r for r in chat_model.requests if r["deployment"] == "gpt-4.1-mini"]
     assert len(app_calls) == len(ROWS)
     assert {call["messages"][0]["content"] for call in app_calls} == {(FOLDER / "system_prompt.txt").read_text()}
     for row, source in zip(rows, ROWS, strict=True):
@@ -206,7 +206,7 @@ def test_without_the_safety_service_no_verdict_is_invented(chat_model, folder):
     rows = json.loads((folder / "safety_results.json").read_text())["rows"]
     assert len(rows) == len(ROWS)
     assert not [key for row in rows for key in row if key.startswith(("outputs.content_safety", "outputs.indirect"))]
-    assert [r["deployment"] for r in chat_model.requests] == ["gpt-4o-mini"] * len(ROWS)  # only the app ran
+    assert [r["deployment"] for r in chat_model.requests] == ["gpt-4.1-mini"] * len(ROWS)  # only the app ran
 
 
 # --- the judge the loopback model answers with ---------------------------------------------------

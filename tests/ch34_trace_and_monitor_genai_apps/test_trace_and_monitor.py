@@ -74,21 +74,21 @@ def test_one_trace_per_request_with_retrieval_and_the_model_call_as_children(tra
     helper, spans = traced
     helper.answer(QUESTION)
     named = by_name(spans)
-    assert set(named) == {"answer_question", "retrieve documents", "chat gpt-4o-mini"}
+    assert set(named) == {"answer_question", "retrieve documents", "chat gpt-4.1-mini"}
     root = named["answer_question"]
     assert root.parent is None
-    for child in (named["retrieve documents"], named["chat gpt-4o-mini"]):
+    for child in (named["retrieve documents"], named["chat gpt-4.1-mini"]):
         assert child.context.trace_id == root.context.trace_id
         assert child.parent.span_id == root.context.span_id
         assert root.start_time <= child.start_time <= child.end_time <= root.end_time
-    assert named["retrieve documents"].end_time <= named["chat gpt-4o-mini"].start_time  # retrieve, then ask
-    assert named["chat gpt-4o-mini"].kind == SpanKind.CLIENT  # a call out of the process
+    assert named["retrieve documents"].end_time <= named["chat gpt-4.1-mini"].start_time  # retrieve, then ask
+    assert named["chat gpt-4.1-mini"].kind == SpanKind.CLIENT  # a call out of the process
 
 
 def test_the_model_span_follows_the_gen_ai_conventions(traced, chat_model):
     helper, spans = traced
     answer = helper.answer(QUESTION)
-    span = by_name(spans)["chat gpt-4o-mini"]
+    span = by_name(spans)["chat gpt-4.1-mini"]
     attributes = dict(span.attributes)
     ours = {name for name in attributes if not name.startswith("app.")}
     assert ours <= DEFINED, f"not in the installed semantic conventions: {ours - DEFINED}"
@@ -123,7 +123,7 @@ def test_max_tokens_cuts_the_answer_and_the_span_says_why(traced):
     helper, spans = traced
     answer = helper.chat([{"role": "user", "content": "Context:\n" + APP["DOCUMENTS"][0] + "\n\nWhy pay?"}],
                          max_tokens=3)
-    attributes = by_name(spans)["chat gpt-4o-mini"].attributes
+    attributes = by_name(spans)["chat gpt-4.1-mini"].attributes
     assert count_tokens(answer) == attributes["gen_ai.usage.output_tokens"] == 3
     assert attributes["gen_ai.response.finish_reasons"] == ("length",)
 
@@ -131,7 +131,7 @@ def test_max_tokens_cuts_the_answer_and_the_span_says_why(traced):
 def test_the_first_token_event_falls_inside_the_model_span(traced):
     helper, spans = traced
     helper.answer(QUESTION)
-    span = by_name(spans)["chat gpt-4o-mini"]
+    span = by_name(spans)["chat gpt-4.1-mini"]
     [event] = [e for e in span.events if e.name == "first_token"]
     assert span.start_time <= event.timestamp <= span.end_time
 
@@ -186,10 +186,10 @@ def request_spans(start: float, total: float, first_token: float, output_tokens:
     """A request's root span and its chat span, as ReadableSpan.to_json writes them."""
     root = {"name": "answer_question", "parent_id": None, "start_time": at(start), "end_time": at(start + total),
             "status": {"status_code": "ERROR" if error else "UNSET"}, "attributes": {}, "events": []}
-    chat = {"name": "chat gpt-4o-mini", "parent_id": "0x1", "start_time": at(start), "end_time": at(start + total),
+    chat = {"name": "chat gpt-4.1-mini", "parent_id": "0x1", "start_time": at(start), "end_time": at(start + total),
             "status": {"status_code": "UNSET"},
             "events": [{"name": "first_token", "timestamp": at(start + first_token)}],
-            "attributes": {"gen_ai.operation.name": "chat", "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+            "attributes": {"gen_ai.operation.name": "chat", "gen_ai.response.model": "gpt-4.1-mini-2025-04-14",
                            "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": output_tokens}}
     return [root, chat]
 
@@ -212,18 +212,18 @@ def test_tokens_and_cost_add_up_what_the_service_counted(chat_model, run_snippet
     run_snippet("ch34_trace_and_monitor_genai_apps/traced_app.py", *questions)
     spans = REPORT["read_spans"]("spans.jsonl")
     usage = REPORT["token_usage"](spans)
-    deployment = chat_model.deployments["gpt-4o-mini"]
+    deployment = chat_model.deployments["gpt-4.1-mini"]
     sent = chat_model.requests
     assert usage == {f"{deployment.model}-{deployment.version}": {
         "calls": len(questions), "input": sum(prompt_tokens(r["messages"]) for r in sent),
         "output": sum(count_tokens(chat_answers.assistant(r["messages"], r)) for r in sent)}}
-    prices = {"gpt-4o-mini": {"input": 2.0, "output": 8.0}, "gpt-4o": {"input": 50.0, "output": 50.0}}
+    prices = {"gpt-4.1-mini": {"input": 2.0, "output": 8.0}, "gpt-4o": {"input": 50.0, "output": 50.0}}
     [tokens] = usage.values()
     assert REPORT["cost"](usage, prices) == pytest.approx((tokens["input"] * 2 + tokens["output"] * 8) / 1e6)
     capsys.readouterr()
     run_snippet("ch34_trace_and_monitor_genai_apps/report.py", "spans.jsonl", "prices.json")
     out = capsys.readouterr().out
-    shipped = json.loads((FOLDER / "prices.json").read_text())["gpt-4o-mini"]
+    shipped = json.loads((FOLDER / "prices.json").read_text())["gpt-4.1-mini"]
     assert f"requests: {len(questions)}\nerrors: 0\n" in out
     assert f"{len(questions)} calls, {tokens['input']} in, {tokens['output']} out\n" in out
     expected = (tokens["input"] * shipped["input"] + tokens["output"] * shipped["output"]) / 1e6
@@ -232,7 +232,7 @@ def test_tokens_and_cost_add_up_what_the_service_counted(chat_model, run_snippet
 
 def test_a_model_without_a_price_is_an_error_not_free():
     with pytest.raises(KeyError, match="no price for gpt-4.1-2025-04-14"):
-        REPORT["cost"]({"gpt-4.1-2025-04-14": {"input": 1, "output": 1}}, {"gpt-4o-mini": {"input": 1, "output": 1}})
+        REPORT["cost"]({"gpt-4.1-2025-04-14": {"input": 1, "output": 1}}, {"gpt-4.1-mini": {"input": 1, "output": 1}})
     usage = {"gpt-4.1-mini-2025-04-14": {"input": 1_000_000, "output": 0}}
     assert REPORT["cost"](usage, {"gpt-4.1": {"input": 9, "output": 9},
                                   "gpt-4.1-mini": {"input": 1, "output": 1}}) == 1  # the longest name wins
@@ -263,16 +263,16 @@ def test_the_exporter_posts_each_span_as_a_dependency_of_one_operation(chat_mode
     assert {e["iKey"] for e in ingestion.envelopes} == {ingestion.instrumentation_key}
     dependencies = {e["data"]["baseData"]["name"]: e for e in ingestion.envelopes
                     if e["name"] == "Microsoft.ApplicationInsights.RemoteDependency"}
-    assert set(dependencies) == {"answer_question", "retrieve documents", "chat gpt-4o-mini"}
+    assert set(dependencies) == {"answer_question", "retrieve documents", "chat gpt-4.1-mini"}
     assert len({e["tags"]["ai.operation.id"] for e in dependencies.values()}) == 1  # one trace, one operation
     assert {e["tags"]["ai.cloud.role"] for e in ingestion.envelopes} == {"study-helper"}  # service.name
-    chat = dependencies["chat gpt-4o-mini"]["data"]["baseData"]
+    chat = dependencies["chat gpt-4.1-mini"]["data"]["baseData"]
     assert chat["type"] == "GenAI | azure.ai.openai"  # what the exporter makes of gen_ai.system
     assert chat["success"] is True
     [sent] = chat_model.requests
     assert chat["properties"]["gen_ai.usage.input_tokens"] == str(prompt_tokens(sent["messages"]))
     root_id = dependencies["answer_question"]["data"]["baseData"]["id"]
-    assert dependencies["chat gpt-4o-mini"]["tags"]["ai.operation.parentId"] == root_id
+    assert dependencies["chat gpt-4.1-mini"]["tags"]["ai.operation.parentId"] == root_id
     messages = [e["data"]["baseData"]["message"] for e in ingestion.envelopes
                 if e["name"] == "Microsoft.ApplicationInsights.Message"]
     assert messages == ["first_token"]  # span events become trace messages of the same operation

@@ -18,7 +18,7 @@ from openai import AuthenticationError, BadRequestError, OpenAI
 
 from tests.conftest import SNIPPETS
 from tests.fake_azure import chat_answers, chat_fine_tuning, chat_simulator, job_envs
-from tests.fake_azure.chat_model import ChatModel, Deployment, deployment_of
+from tests.fake_azure.chat_model import ChatModel, Deployment
 from tests.fake_azure.install import token_for
 
 FOLDER = SNIPPETS / "ch36_advanced_fine_tuning"
@@ -84,12 +84,12 @@ def test_the_questions_and_answers_come_from_the_text(simulation):
 def test_the_simulator_asks_its_model_once_and_the_app_once_per_question(simulation):
     _, requests, _ = simulation
     asked = Counter(request["deployment"] for request in requests)
-    assert asked == {"gpt-4.1": 1, "gpt-4o-mini": 20}  # the quiz prompt, then the app under simulation
+    assert asked == {"gpt-4.1": 1, "gpt-4.1-mini": 20}  # the quiz prompt, then the app under simulation
     (quiz,) = [r for r in requests if r["deployment"] == "gpt-4.1"]
     assert quiz["response_format"] == {"type": "json_object"}
     assert GUIDE.strip() in quiz["messages"][0]["content"]
     assert quiz["messages"][0]["content"].rstrip().endswith("Output with 20 QnAs:")
-    app = [r for r in requests if r["deployment"] == "gpt-4o-mini"]
+    app = [r for r in requests if r["deployment"] == "gpt-4.1-mini"]
     assert all(r["messages"][0]["content"].endswith(f"Context:\n{GUIDE}") for r in app)
 
 
@@ -372,9 +372,9 @@ def f1(answer: str, reference: str) -> float:
 
 def test_the_candidate_is_promoted_only_if_it_beats_its_base(curated, chat_model):
     folder, _ = curated
-    # What the reader deployed: the fine-tuned model to a dev deployment, and its base model.
+    # What the reader deployed: the fine-tuned model to a dev deployment (its base, gpt-4.1-mini, is the
+    # app's model, which chapter 30's Bicep deploys).
     chat_model.deployments["study-assistant-dev"] = Deployment("gpt-4.1-mini-2025-04-14.ft-" + "a" * 32, "1")
-    chat_model.deployments["gpt-4.1-mini"] = deployment_of("gpt-4.1-mini", "2025-04-14", "the base model's deployment")
     done = in_evaluation_env(chat_model, [str(FOLDER / "compare_with_base.py"), "study-assistant-dev", "gpt-4.1-mini"],
                              cwd=folder)
     report = json.loads((folder / "comparison.json").read_text())

@@ -20,7 +20,7 @@ configure_otel_providers(exporters=[spans])
 
 # --8<-- [start:client]
 client = OpenAIChatCompletionClient(
-    model="gpt-4o-mini",  # the deployment's name
+    model="gpt-4.1-mini",  # the deployment's name
     azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
     credential=DefaultAzureCredential(),  # Microsoft Entra ID: no key anywhere
 )
