@@ -99,4 +99,7 @@ def save(net, test_set, device, model_dir):
 if __name__ == "__main__":
     device, gpu = setup()
     train(parse_args(), device, gpu)
+    # Leave the group together: the other processes wait here while rank 0 saves the model,
+    # so none tears its connections down while a peer still uses the group.
+    dist.barrier()
     dist.destroy_process_group()
