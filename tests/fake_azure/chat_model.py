@@ -32,6 +32,7 @@ to, Azure's.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -88,8 +89,10 @@ def deployment_of(model: str, version: str, where: str) -> Deployment:
     return Deployment(model, version, embeds=known["kind"] == "embeddings", dimensions=known.get("dimensions", 0))
 
 
+@functools.cache  # every ChatModel starts from these; the Bicep file is read once a run
 def created_by_chapter_30() -> dict[str, Deployment]:
-    """The model deployments chapter 30's ``foundry.bicep`` creates on the Foundry resource, by name."""
+    """The model deployments chapter 30's ``foundry.bicep`` creates on the Foundry resource, by name.
+    Callers copy it (a test may add a deployment to its own ChatModel)."""
     template = bicep.read_template(FOUNDRY_BICEP)
     found = {}
     for resource in template.resources.values():
@@ -126,7 +129,7 @@ class ChatModel:
     """The running server: ``endpoint`` is what a reader's ``AZURE_OPENAI_ENDPOINT`` would hold;
     ``requests`` keeps every request body answered, in order (what a test inspects)."""
 
-    deployments: dict[str, Deployment] = field(default_factory=created_by_chapter_30)
+    deployments: dict[str, Deployment] = field(default_factory=lambda: dict(created_by_chapter_30()))
     requests: list[dict] = field(default_factory=list)
     tuning: chat_fine_tuning.Service = field(default_factory=chat_fine_tuning.Service)  # files, fine-tuning jobs
 

@@ -31,10 +31,15 @@ def report() -> dict:
     return json.loads(result.stdout)
 
 
-@functools.cache
 def as_checkov_parses(path: Path) -> dict:
     """A Bicep file as checkov's own parser reads it: ``resources`` (each one's config, by symbolic
-    name), their ``types`` and ``variables``, for tests that compare a template with what Azure is sent."""
+    name), their ``types`` and ``variables``, for tests that compare a template with what Azure is sent.
+    Each call gets its own copy; the parser runs once a file."""
+    return json.loads(_checkov_parse(path))
+
+
+@functools.cache  # one checkov process a file; the callers get copies, which they may change
+def _checkov_parse(path: Path) -> str:
     read = ("import json, sys; from pathlib import Path; from checkov.bicep.parser import Parser; "
             "template, _ = Parser().parse(Path(sys.argv[1])); "
             "print(json.dumps({'resources': {k: v['config'] for k, v in template['resources'].items()}, "
@@ -42,7 +47,7 @@ def as_checkov_parses(path: Path) -> dict:
             "'variables': {k: v['value'] for k, v in template['variables'].items()}}, default=str))")
     done = subprocess.run([str(CHECKOV.parent / "python"), "-c", read, str(path)],
                           capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    return done.stdout
 
 
 def checks(kind: str, path: Path) -> list[dict]:
